@@ -1,0 +1,13 @@
+/** Liveness and readiness through @nestjs/terminus. */
+import { Module } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { NodeStatus } from '../node-status.js';
+import { HealthController } from './health.controller.js';
+import { RespListenerHealthIndicator } from './resp-listener.health.js';
+
+@Module({
+  imports: [TerminusModule.forRoot({ logger: false })],
+  controllers: [HealthController],
+  providers: [RespListenerHealthIndicator],
+})
+export class HealthModule {}

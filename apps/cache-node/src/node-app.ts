@@ -1,0 +1,122 @@
+/**
+ * Builds and starts one cache node: the Nest HTTP app on `http-port`, the RESP transport on `port` and the
+ * Nest TCP transport on `tcp-port`, all bound to `bind`. main.ts calls it for the process; tests call it in
+ * process with their own ConfigStore.
+ */
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { INestApplication, INestMicroservice, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { ConfigStore } from '../../../libs/engine/src/commands/config-store.js';
+import { RespDispatcher } from '../../../libs/engine/src/commands/resp-dispatcher.js';
+import { ServerState } from '../../../libs/engine/src/commands/server-state.js';
+import { RespTransport } from '../../../libs/protocol/src/resp-transport.js';
+import { AppModule } from './app.module.js';
+import { resolvePorts } from './config/config-source.js';
+import { NodeStatus } from './node-status.js';
+import { followRespConfig, respServerOptions, shareRespCounters } from './resp-wiring.js';
+
+/** Largest JSON body the HTTP API accepts; bigger bodies get 413 Payload Too Large. */
+export const HTTP_BODY_LIMIT = '512kb';
+
+export interface NodeAddresses {
+  /** "host:port", or null when the transport is off. */
+  readonly resp: string | null;
+  readonly tcp: string | null;
+  readonly http: string | null;
+}
+
+export interface RunningNode {
+  readonly app: INestApplication;
+  readonly addresses: NodeAddresses;
+  /** Bound ports (0 when off), also recorded in ServerState.ports for INFO. */
+  readonly ports: { resp: number; tcp: number; http: number };
+}
+
+/** Nest log levels for redis.conf's loglevel; "notice" (the default) keeps Nest quiet but for problems. */
+export function nestLogLevels(loglevel: string): LogLevel[] | false {
+  switch (loglevel) {
+    case 'debug': return ['error', 'warn', 'log', 'verbose', 'debug'];
+    case 'verbose': return ['error', 'warn', 'log'];
+    case 'nothing': return false;
+    default: return ['error', 'warn'];
+  }
+}
+
+export interface StartNodeOptions {
+  /** Path of the config file, for INFO server config_file. */
+  configFile?: string;
+  /** Close on SIGTERM/SIGINT (the process entry point wants it; in-process tests do not). */
+  shutdownHooks?: boolean;
+  /** Serve /metrics (default true). */
+  metrics?: boolean;
+}
+
+/**
+ * @willsoto/nestjs-prometheus is CommonJS that require()s the ESM-only @nestjs/common: Node 20.19+ allows
+ * that, Jest's module runtime does not. Loading it on demand keeps in-process specs able to boot the node
+ * without it (they pass metrics: false; the process specs cover /metrics).
+ */
+async function loadMetricsModule(): Promise<Type> {
+  return (await import('./metrics/metrics.module.js')).MetricsModule;
+}
+
+export async function startNode(config: ConfigStore, options: StartNodeOptions = {}): Promise<RunningNode> {
+  const host = config.get('bind');
+  const wanted = resolvePorts(config);
+  const logger = nestLogLevels(config.get('loglevel'));
+  const extra = options.metrics === false ? [] : [await loadMetricsModule()];
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extra), {
+    logger,
+    bodyParser: false,
+    forceCloseConnections: true,
+  });
+  app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
+  if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+
+  const server = app.get(ServerState);
+  const status = app.get(NodeStatus);
+
+  if (wanted.resp > 0) {
+    const transport = new RespTransport(respServerOptions(config, server, host, wanted.resp), app.get(RespDispatcher));
+    followRespConfig(config, transport.resp);
+    shareRespCounters(server, transport.resp);
+    app.connectMicroservice<MicroserviceOptions>({ strategy: transport });
+  }
+  let tcp: INestMicroservice | undefined;
+  if (wanted.tcp >= 0) {
+    tcp = app.connectMicroservice<MicroserviceOptions>({ transport: Transport.TCP, options: { host, port: wanted.tcp } });
+  }
+
+  await app.init();
+  await app.startAllMicroservices();
+  if (wanted.http >= 0) await app.listen(wanted.http, host);
+  status.listening = true;
+
+  const ports = {
+    resp: Math.max(wanted.resp, 0),
+    tcp: tcp ? (tcp.unwrap<NetServer>().address() as AddressInfo).port : 0,
+    http: wanted.http >= 0 ? (app.getHttpServer().address() as AddressInfo).port : 0,
+  };
+  server.ports = ports;
+  server.bind = host;
+  server.configFile = options.configFile ?? '';
+  const at = (port: number, on: boolean, scheme = ''): string | null => (on ? `${scheme}${host}:${port}` : null);
+  const addresses = {
+    resp: at(ports.resp, wanted.resp > 0),
+    tcp: at(ports.tcp, tcp !== undefined),
+    http: at(ports.http, wanted.http >= 0, 'http://'),
+  };
+  return { app, addresses, ports };
+}
+
+/** One line: where the node listens and its memory settings. */
+export function startupBanner(config: ConfigStore, addresses: NodeAddresses): string {
+  const off = 'off';
+  return (
+    `ringcache node ready: resp ${addresses.resp ?? off}, nest-tcp ${addresses.tcp ?? off}, http ${addresses.http ?? off}` +
+    ` (maxmemory ${config.get('maxmemory')}, policy ${config.get('maxmemory-policy')}, pid ${process.pid})`
+  );
+}
+

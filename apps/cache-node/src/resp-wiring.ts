@@ -1,0 +1,57 @@
+/**
+ * Wires the RESP server to the node: its options from the config (and CONFIG SET changes to the limits that
+ * may change at run time), client ids from ServerState, AUTH from requirepass, and its counters shown through
+ * ServerState so INFO and /metrics read one set of numbers.
+ */
+import type { ConfigStore } from '../../../libs/engine/src/commands/config-store.js';
+import { parseMemory } from '../../../libs/engine/src/commands/config-store.js';
+import type { ServerState } from '../../../libs/engine/src/commands/server-state.js';
+import type { RespServer, RespServerOptions } from '../../../libs/protocol/src/resp-server.js';
+
+/** Hard limit of the `normal` class in client-output-buffer-limit ("normal 0 0 0 replica ..."); 0 = none. */
+export function normalOutputBufferLimit(value: string): number {
+  const words = value.trim().split(/\s+/);
+  const at = words.indexOf('normal');
+  return at < 0 ? 0 : (parseMemory(words[at + 1] ?? '0') ?? 0);
+}
+
+export function respServerOptions(config: ConfigStore, server: ServerState, host: string, port: number): RespServerOptions {
+  return {
+    host,
+    port,
+    maxClients: config.getNumber('maxclients'),
+    clientOutputBufferLimit: normalOutputBufferLimit(config.get('client-output-buffer-limit')),
+    clientQueryBufferLimit: config.getNumber('client-query-buffer-limit'),
+    protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
+    nextClientId: () => server.nextClientId(),
+    authRequired: () => server.requirePass !== '',
+  };
+}
+
+/** CONFIG SET of the RESP limits the server reads at run time (parser limits apply to new connections). */
+export function followRespConfig(config: ConfigStore, resp: RespServer): void {
+  config.onChange((name, value) => {
+    if (name === 'maxclients') resp.maxClients = Number(value);
+    else if (name === 'client-output-buffer-limit') resp.clientOutputBufferLimit = normalOutputBufferLimit(value);
+  });
+}
+
+/**
+ * The RESP server counts bytes and refused connections itself; make ServerState's fields views of those
+ * counters (reads and CONFIG RESETSTAT's writes both go through), so nothing is counted twice.
+ */
+export function shareRespCounters(server: ServerState, resp: RespServer): void {
+  const view = (field: 'netInputBytes' | 'netOutputBytes' | 'rejectedConnections', source: 'totalNetInputBytes' | 'totalNetOutputBytes' | 'rejectedConnections'): void => {
+    Object.defineProperty(server, field, {
+      get: () => resp[source],
+      set: (v: number) => {
+        resp[source] = v;
+      },
+      configurable: true,
+      enumerable: true,
+    });
+  };
+  view('netInputBytes', 'totalNetInputBytes');
+  view('netOutputBytes', 'totalNetOutputBytes');
+  view('rejectedConnections', 'rejectedConnections');
+}

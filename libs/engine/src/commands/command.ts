@@ -1,0 +1,88 @@
+import type { Reply } from './reply.js';
+import type { Keyspace } from '../keyspace.js';
+import type { Engine } from '../engine.js';
+import type { ServerState } from './server-state.js';
+
+/**
+ * One connected client as commands see it. The RESP server keeps one per socket; the Nest TCP and HTTP
+ * transports use a shared internal session.
+ */
+export interface ClientSession {
+  readonly id: number;
+  name: string;
+  /** Selected database (SELECT). */
+  db: number;
+  /** RESP protocol version chosen by HELLO. */
+  protocol: 2 | 3;
+  authenticated: boolean;
+  /** "ip:port" of the peer and of the local socket; "" for internal sessions. */
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt: number;
+  lastInteraction: number;
+  /** Lower-case name of the last command run (CLIENT LIST cmd=). */
+  lastCommand: string;
+  libName: string;
+  libVer: string;
+  /** Close the connection; with afterReply the pending replies are flushed first (QUIT). */
+  close(afterReply: boolean): void;
+  /** Bytes waiting in the output buffer, for CLIENT LIST omem= and INFO. */
+  outputBytes(): number;
+  /** Bytes buffered but not yet parsed, for CLIENT LIST qbuf=. */
+  queryBytes(): number;
+  /** "N" normal; transports may use others as Redis ("P" pub/sub, later). */
+  readonly kind: 'resp' | 'internal';
+}
+
+/** Everything a handler may touch. One per connection, reused for every command it runs. */
+export interface CommandContext {
+  readonly engine: Engine;
+  readonly keyspace: Keyspace;
+  readonly server: ServerState;
+  client: ClientSession;
+  reply: Reply;
+}
+
+/**
+ * A handler runs one command. `args[0]` is the command name as sent, `args[1..]` its arguments, all binary
+ * strings. Arity has been checked before the call. Handlers write exactly one reply (which may be an aggregate).
+ */
+export type CommandHandler = (ctx: CommandContext, args: string[]) => void;
+
+/** Redis command flags (the subset we use; names as COMMAND INFO prints them). */
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'skip_monitor'
+  | 'skip_slowlog'
+  | 'fast'
+  | 'no_auth'
+  | 'may_replicate'
+  | 'no_multi'
+  | 'allow_busy';
+
+export interface CommandSpec {
+  /** Lower-case name. */
+  readonly name: string;
+  /** Redis arity: N = exactly N args including the name; -N = at least N. */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** Key positions as Redis's legacy (first, last, step); 0,0,0 for keyless. last = -1 means "to the end". */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly step: number;
+  /** One-line summary for COMMAND DOCS. */
+  readonly summary: string;
+  /** ACL categories without '@' ("string", "keyspace", "read", "write", "fast", "slow", "connection", ...). */
+  readonly categories: readonly string[];
+  readonly handler: CommandHandler;
+  /** Container commands (CONFIG, CLIENT, OBJECT, COMMAND) list their subcommands for COMMAND INFO/DOCS. */
+  readonly subcommands?: readonly CommandSpec[];
+}

@@ -1,0 +1,32 @@
+import type { ClientSession } from './command.js';
+
+/**
+ * The session of an in-process caller (Nest TCP, HTTP): already authenticated (those transports sit behind
+ * their own listeners), RESP2 replies, never closed by a command.
+ */
+export class InternalSession implements ClientSession {
+  name = '';
+  db = 0;
+  protocol: 2 | 3 = 2;
+  authenticated = true;
+  readonly addr = '';
+  readonly laddr = '';
+  readonly createdAt = Date.now();
+  lastInteraction = Date.now();
+  lastCommand = '';
+  libName = '';
+  libVer = '';
+  readonly kind = 'internal' as const;
+
+  constructor(readonly id: number) {}
+
+  close(): void {
+    // Nothing to close: the transport owns its connections.
+  }
+  outputBytes(): number {
+    return 0;
+  }
+  queryBytes(): number {
+    return 0;
+  }
+}

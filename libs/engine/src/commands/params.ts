@@ -1,0 +1,32 @@
+import type { ParamSpec } from './config-store.js';
+import { EVICTION_POLICY_NAMES } from '../eviction/policy.js';
+
+/** Every parameter a node understands, named as redis.conf names it. docs/configuration.md mirrors this list. */
+export const NODE_PARAMS: readonly ParamSpec[] = [
+  { name: 'port', kind: 'integer', default: '6379', mutable: false, min: 0, max: 65535, help: 'RESP port (0 disables RESP)' },
+  { name: 'bind', kind: 'string', default: '127.0.0.1', mutable: false, help: 'Address the RESP, TCP and HTTP listeners bind to' },
+  { name: 'tcp-port', kind: 'integer', default: '0', mutable: false, min: 0, max: 65535, help: 'Nest TCP microservice port (0: RESP port + 1000, -1 is not allowed; use tcp-enabled no to turn it off)' },
+  { name: 'tcp-enabled', kind: 'bool', default: 'yes', mutable: false, help: 'Serve the Nest TCP microservice transport' },
+  { name: 'http-port', kind: 'integer', default: '0', mutable: false, min: 0, max: 65535, help: 'HTTP port for /cache, /health and /metrics (0: RESP port + 2000)' },
+  { name: 'http-enabled', kind: 'bool', default: 'yes', mutable: false, help: 'Serve the HTTP API' },
+  { name: 'databases', kind: 'integer', default: '16', mutable: false, min: 1, max: 256, help: 'Number of databases (SELECT 0..N-1)' },
+  { name: 'maxmemory', kind: 'memory', default: '0', mutable: true, help: 'Memory limit for the dataset (bytes, or 100mb, 1gb); 0 = no limit' },
+  { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', mutable: true, values: EVICTION_POLICY_NAMES, help: 'What to do when maxmemory is reached' },
+  { name: 'maxmemory-samples', kind: 'integer', default: '5', mutable: true, min: 1, max: 64, help: 'Keys sampled per eviction by the sampled policies (LFU, volatile-ttl)' },
+  { name: 'lfu-log-factor', kind: 'integer', default: '10', mutable: true, min: 0, max: 1000000, help: 'LFU counter logarithm factor' },
+  { name: 'lfu-decay-time', kind: 'integer', default: '1', mutable: true, min: 0, max: 1000000, help: 'Minutes for the LFU counter to halve... decrement by one' },
+  { name: 'requirepass', kind: 'string', default: '', mutable: true, sensitive: true, help: 'Password clients must AUTH with ("" = none)' },
+  { name: 'maxclients', kind: 'integer', default: '10000', mutable: true, min: 1, max: 1000000, help: 'Maximum connected RESP clients' },
+  { name: 'timeout', kind: 'integer', default: '0', mutable: true, min: 0, max: 2147483647, help: 'Close a RESP client idle this many seconds (0 = never)' },
+  { name: 'proto-max-bulk-len', kind: 'memory', default: '536870912', mutable: true, help: 'Largest bulk string a client may send' },
+  { name: 'client-query-buffer-limit', kind: 'memory', default: '1073741824', mutable: true, help: 'Largest unparsed input buffered per client' },
+  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true, help: 'Output buffer limits per client class (normal class: hard limit bytes, 0 = none)' },
+  { name: 'hz', kind: 'integer', default: '10', mutable: true, min: 1, max: 500, help: 'Background task frequency (active expiry runs hz times a second)' },
+  { name: 'active-expire-effort', kind: 'integer', default: '1', mutable: true, min: 1, max: 10, help: 'Effort of the active expiry cycle' },
+  { name: 'appendonly', kind: 'bool', default: 'no', mutable: true, help: 'Append-only file: only "no" until the AOF lands (issue #6)', validate: (v) => (v === 'yes' ? 'the append-only file is not implemented yet (issue #6); appendonly must be no' : undefined) },
+  { name: 'appendfsync', kind: 'enum', default: 'everysec', mutable: true, values: ['always', 'everysec', 'no'], help: 'AOF fsync policy (takes effect with the AOF, issue #6)' },
+  { name: 'save', kind: 'save', default: '', mutable: true, help: 'RDB snapshot points: ringcache has no RDB snapshots, so only "" is accepted', validate: (v) => (v === '' ? undefined : 'ringcache has no RDB snapshots; save must be ""') },
+  { name: 'dir', kind: 'string', default: '.', mutable: false, help: 'Working directory for persistence files' },
+  { name: 'loglevel', kind: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], help: 'Log verbosity' },
+  { name: 'cluster-enabled', kind: 'bool', default: 'no', mutable: false, help: 'Cluster mode (issue #4); standalone when no' },
+];

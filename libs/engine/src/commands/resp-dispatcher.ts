@@ -1,0 +1,39 @@
+import type { Engine } from '../engine.js';
+import type { ClientSession, CommandContext } from './command.js';
+import type { CommandTable } from './command-table.js';
+import type { Reply } from './reply.js';
+import type { ServerState } from './server-state.js';
+
+/**
+ * Connects the RESP server to the command table: one CommandContext per connection, created when it
+ * connects and reused for each of its commands; the client registry CLIENT LIST/KILL reads.
+ */
+export class RespDispatcher {
+  private readonly contexts = new Map<number, CommandContext>();
+
+  constructor(
+    private readonly table: CommandTable,
+    private readonly engine: Engine,
+    private readonly server: ServerState,
+  ) {}
+
+  connected(session: ClientSession): void {
+    this.server.clients.set(session.id, session);
+    this.server.totalConnectionsReceived++;
+  }
+
+  disconnected(session: ClientSession): void {
+    this.server.clients.delete(session.id);
+    this.contexts.delete(session.id);
+  }
+
+  execute(session: ClientSession, reply: Reply, args: string[]): void {
+    let ctx = this.contexts.get(session.id);
+    if (ctx === undefined) {
+      ctx = { engine: this.engine, keyspace: this.engine.keyspace, server: this.server, client: session, reply };
+      this.contexts.set(session.id, ctx);
+    }
+    session.lastInteraction = this.engine.clock.now();
+    this.table.execute(ctx, args);
+  }
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { ClientSession } from './command.js';
+import type { ConfigStore } from './config-store.js';
+
+/** Per-command counters for INFO commandstats and the ringcache_commands_* metrics. */
+export class CommandStats {
+  calls = 0;
+  /** Total microseconds spent in the handler. */
+  usec = 0;
+  /** Calls rejected before running (arity, auth, OOM...) */
+  rejectedCalls = 0;
+  /** Calls that ran and replied with an error. */
+  failedCalls = 0;
+}
+
+/**
+ * Node-wide state the server commands read and change: config, connected clients, counters.
+ * Plain fields only: the hot path bumps them, INFO and /metrics read them.
+ */
+export class ServerState {
+  readonly runId = randomBytes(20).toString('hex');
+  readonly startedAt = Date.now();
+  readonly clients = new Map<number, ClientSession>();
+  /** lower-case command name (or "container|sub") → stats */
+  readonly commandStats = new Map<string, CommandStats>();
+  totalCommandsProcessed = 0;
+  totalConnectionsReceived = 0;
+  rejectedConnections = 0;
+  totalErrorReplies = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  /** Command latency histogram: counts per upper bound in LATENCY_BUCKETS_US (last bucket is +Inf). */
+  readonly latencyBuckets = new Float64Array(LATENCY_BUCKETS_US.length + 1);
+  latencySumUs = 0;
+  private nextId = 1;
+  /** Ports the node listens on (0 if a transport is off), for INFO server and CLUSTER later. */
+  ports = { resp: 0, tcp: 0, http: 0 };
+  /** Address of the RESP listener. */
+  bind = '127.0.0.1';
+  /** Path of the config file the node was started with, "" if none (INFO server config_file). */
+  configFile = '';
+  executable = process.argv[1] ?? '';
+
+  /** Cached `requirepass` (read per command, so kept out of the config map). */
+  requirePass = '';
+  /** Cluster mode (SELECT is limited to db 0). */
+  clusterEnabled = false;
+
+  constructor(readonly config: ConfigStore) {
+    if (config.has('requirepass')) {
+      this.requirePass = config.get('requirepass');
+      this.clusterEnabled = config.getBool('cluster-enabled');
+    }
+    config.onChange((name, value) => {
+      if (name === 'requirepass') this.requirePass = value;
+    });
+  }
+
+  // Instantaneous ops/sec, as Redis's trackInstantaneousMetric: 16 samples taken every 100 ms.
+  private readonly opsSamples = new Float64Array(16);
+  private opsSampleIdx = 0;
+  private lastSampleOps = 0;
+  private lastSampleAt = 0;
+  private sampler: NodeJS.Timeout | undefined;
+
+  /** Start the 100 ms sampler behind instantaneous_ops_per_sec (unref'd: never keeps the process alive). */
+  startSampling(): void {
+    if (this.sampler) return;
+    this.lastSampleAt = performance.now();
+    this.lastSampleOps = this.totalCommandsProcessed;
+    this.sampler = setInterval(() => this.sample(), 100);
+    this.sampler.unref();
+  }
+
+  stopSampling(): void {
+    clearInterval(this.sampler);
+    this.sampler = undefined;
+  }
+
+  private sample(): void {
+    const now = performance.now();
+    const ops = this.totalCommandsProcessed - this.lastSampleOps;
+    const elapsed = now - this.lastSampleAt;
+    this.opsSamples[this.opsSampleIdx] = elapsed > 0 ? (ops * 1000) / elapsed : 0;
+    this.opsSampleIdx = (this.opsSampleIdx + 1) % this.opsSamples.length;
+    this.lastSampleAt = now;
+    this.lastSampleOps = this.totalCommandsProcessed;
+  }
+
+  instantaneousOpsPerSec(): number {
+    let sum = 0;
+    for (const v of this.opsSamples) sum += v;
+    return Math.round(sum / this.opsSamples.length);
+  }
+
+  /** Stats of a command, created on first use. */
+  statsFor(name: string): CommandStats {
+    let stats = this.commandStats.get(name);
+    if (stats === undefined) {
+      stats = new CommandStats();
+      this.commandStats.set(name, stats);
+    }
+    return stats;
+  }
+
+  nextClientId(): number {
+    return this.nextId++;
+  }
+
+  resetStats(): void {
+    for (const stats of this.commandStats.values()) {
+      stats.calls = stats.usec = stats.rejectedCalls = stats.failedCalls = 0;
+    }
+    this.totalCommandsProcessed = 0;
+    this.totalConnectionsReceived = 0;
+    this.rejectedConnections = 0;
+    this.totalErrorReplies = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.latencyBuckets.fill(0);
+    this.latencySumUs = 0;
+  }
+}
+
+/** Upper bounds (microseconds) of the command latency histogram buckets. */
+export const LATENCY_BUCKETS_US = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 50000, 100000] as const;

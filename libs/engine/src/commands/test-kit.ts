@@ -1,0 +1,70 @@
+/** Helpers for command unit specs: a real Engine on a FakeClock and a way to run one command to a JS value. */
+import { Engine } from '../engine.js';
+import type { AggregateValue } from '../value.js';
+import { FakeClock } from '../clock.js';
+import type { CommandContext } from './command.js';
+import { CommandTable } from './command-table.js';
+import { ConfigStore } from './config-store.js';
+import { InternalSession } from './internal-session.js';
+import { NODE_PARAMS } from './params.js';
+import { ServerState } from './server-state.js';
+import { ReplyError, StatusReply, ValueReply } from './value-reply.js';
+import { stringCommands } from './strings.js';
+import { keyCommands } from './keys.js';
+
+/** The string and key commands, dispatched as the node does (arity, subcommands). */
+const table = new CommandTable([...stringCommands, ...keyCommands]);
+
+export interface TestContext extends CommandContext {
+  readonly engine: Engine;
+  readonly clock: FakeClock;
+  readonly reply: ValueReply;
+}
+
+/** A context over `engine` (default: a fresh Engine on a FakeClock), database 0, RESP2 replies. */
+export function makeContext(engine?: Engine): TestContext {
+  const clock = engine?.clock instanceof FakeClock ? engine.clock : new FakeClock();
+  const e = engine ?? new Engine({ clock });
+  const server = new ServerState(new ConfigStore(NODE_PARAMS));
+  const client = new InternalSession(server.nextClientId());
+  return { engine: e, keyspace: e.keyspace, server, client, reply: new ValueReply(2), clock };
+}
+
+/**
+ * Run one command; returns the reply as a value: string | null | number | array, "+status" strings for
+ * status replies, and "-ERR ..." strings for errors, so expectations read like redis-cli output.
+ */
+export function run(ctx: TestContext, ...args: string[]): unknown {
+  table.execute(ctx, args);
+  return simplify(ctx.reply.take());
+}
+
+function simplify(v: unknown): unknown {
+  if (v instanceof StatusReply) return '+' + v.status;
+  if (v instanceof ReplyError) return '-' + v.message;
+  if (Array.isArray(v)) return v.map(simplify);
+  return v;
+}
+
+/** A step of a scripted session: a command and the reply redis-server 7.0 gives to it. */
+export type Step = [command: string[], reply: unknown];
+
+/**
+ * Run `steps` in order on `ctx` and return them with the replies actually given, for
+ * `expect(replay(ctx, steps)).toEqual(steps)`. `lpush key x` stands in for a list command until lists exist:
+ * it stores an aggregate value (type "list") so WRONGTYPE paths can be tested, and replies 1.
+ */
+export function replay(ctx: TestContext, steps: readonly Step[]): Step[] {
+  return steps.map(([command]): Step => {
+    if (command[0] === 'lpush') {
+      ctx.keyspace.set(ctx.client.db, command[1], fakeList());
+      return [command, 1];
+    }
+    return [command, run(ctx, ...command)];
+  });
+}
+
+/** A stand-in aggregate value of type "list". */
+export function fakeList(): AggregateValue {
+  return { type: 'list', bytes: 1, encoding: () => 'listpack' };
+}

@@ -1,0 +1,189 @@
+import type { Socket } from 'node:net';
+import type { ClientSession } from '../../engine/src/commands/command.js';
+import type { CommandDispatcher } from './command-dispatcher.js';
+import { NO_BYTES, RespParser, type RespParserOptions } from './resp-parser.js';
+import { RespWriter } from './resp-writer.js';
+
+/** One RESP client: its socket, parser, reply writer, and the ClientSession commands see. */
+
+/** The counters and limits a connection reports to and reads from (the RespServer). */
+export interface ConnectionHost {
+  totalNetInputBytes: number;
+  totalNetOutputBytes: number;
+  /** Bytes (writer + socket buffer) past which the client is dropped; 0 = unlimited. */
+  readonly clientOutputBufferLimit: number;
+  removeConnection(connection: RespConnection): void;
+}
+
+/** Replies pile up at most this much within one batch before they are sent early (and backpressure checked). */
+const FLUSH_AT = 64 * 1024;
+
+const OPEN = 0;
+const CLOSE_AFTER_REPLY = 1;
+const CLOSE_NOW = 2;
+
+/**
+ * Reads a socket's chunks through the parser, runs each command through the dispatcher, and sends all the
+ * replies of one 'data' event with one socket.write. When the socket will not take more (write returned
+ * false), parsing stops where it is and reading pauses until 'drain', so a client that pipelines without
+ * reading holds at most about FLUSH_AT of replies here beyond what the socket buffers.
+ */
+export class RespConnection implements ClientSession {
+  name = '';
+  db = 0;
+  authenticated: boolean;
+  readonly addr: string;
+  readonly laddr: string;
+  readonly createdAt = Date.now();
+  lastInteraction = this.createdAt;
+  lastCommand = '';
+  libName = '';
+  libVer = '';
+  readonly kind = 'resp' as const;
+
+  readonly parser: RespParser;
+  readonly writer = new RespWriter();
+  private state = OPEN;
+  /** Inside onData/onDrain: a close is carried out when the batch ends. */
+  private processing = false;
+  /** Reading paused until the socket drains. */
+  private waitingForDrain = false;
+  private closed = false;
+
+  constructor(
+    readonly id: number,
+    private readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    private readonly dispatcher: CommandDispatcher,
+    parserOptions: RespParserOptions,
+    authRequired: boolean,
+  ) {
+    this.authenticated = !authRequired;
+    this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
+    this.laddr = `${socket.localAddress}:${socket.localPort}`;
+    this.parser = new RespParser(this.onCommand, parserOptions);
+    socket.setNoDelay(true);
+    socket.on('data', this.onData);
+    socket.on('drain', this.onDrain);
+    socket.on('error', noop);
+    socket.on('close', this.onClose);
+  }
+
+  /** RESP version: kept by the writer, so HELLO switching it also switches the encoding. */
+  get protocol(): 2 | 3 {
+    return this.writer.protocol;
+  }
+  set protocol(version: 2 | 3) {
+    this.writer.protocol = version;
+  }
+
+  close(afterReply: boolean): void {
+    if (this.closed) return;
+    if (afterReply) {
+      if (this.state === OPEN) this.state = CLOSE_AFTER_REPLY;
+      if (!this.processing) this.endBatch();
+    } else {
+      this.state = CLOSE_NOW;
+      if (!this.processing) this.socket.destroy();
+    }
+  }
+
+  outputBytes(): number {
+    return this.writer.pending() + this.socket.writableLength;
+  }
+
+  queryBytes(): number {
+    return this.parser.buffered();
+  }
+
+  private readonly onData = (chunk: Buffer): void => {
+    this.host.totalNetInputBytes += chunk.length;
+    if (this.state !== OPEN) return;
+    this.lastInteraction = Date.now();
+    this.runBatch(chunk);
+  };
+
+  private readonly onDrain = (): void => {
+    if (!this.waitingForDrain || this.state !== OPEN) return;
+    this.waitingForDrain = false;
+    this.socket.resume();
+    this.runBatch(NO_BYTES);
+  };
+
+  private readonly onClose = (): void => {
+    if (this.closed) return;
+    this.closed = true;
+    this.state = CLOSE_NOW;
+    this.host.removeConnection(this);
+    this.dispatcher.disconnected(this);
+  };
+
+  private runBatch(chunk: Buffer): void {
+    this.parser.unauthenticated = !this.authenticated;
+    this.processing = true;
+    const error = this.parser.feed(chunk);
+    this.processing = false;
+    if (error !== null) {
+      // Like Redis: reply the protocol error, then close once it is sent.
+      this.writer.error(error);
+      if (this.state === OPEN) this.state = CLOSE_AFTER_REPLY;
+    }
+    this.endBatch();
+  }
+
+  private readonly onCommand = (args: string[]): boolean => {
+    const mark = this.writer.pending();
+    try {
+      this.dispatcher.execute(this, this.writer, args);
+    } catch (err) {
+      this.writer.rollback(mark);
+      this.writer.error(`ERR ${err instanceof Error ? err.message : String(err)}`);
+    }
+    if (this.state !== OPEN) return false;
+    if (this.writer.pending() >= FLUSH_AT && !this.flush()) {
+      if (this.state === OPEN) this.pauseForDrain();
+      return false;
+    }
+    return true;
+  };
+
+  /** After a batch of commands: send the replies, then close or pause as the batch decided. */
+  private endBatch(): void {
+    if (this.state === CLOSE_NOW) {
+      this.socket.destroy();
+      return;
+    }
+    const flushed = this.flush();
+    if (this.state === CLOSE_AFTER_REPLY) {
+      this.socket.pause();
+      const socket = this.socket;
+      socket.end(() => socket.destroy());
+    } else if (!flushed && this.state === OPEN && !this.waitingForDrain) {
+      this.pauseForDrain();
+    }
+  }
+
+  private pauseForDrain(): void {
+    this.waitingForDrain = true;
+    this.socket.pause();
+  }
+
+  /** One socket.write of everything pending; drops the client past the output buffer limit. */
+  private flush(): boolean {
+    const bytes = this.writer.pending();
+    if (bytes === 0) return !this.socket.writableNeedDrain;
+    const limit = this.host.clientOutputBufferLimit;
+    if (limit > 0 && bytes + this.socket.writableLength > limit) {
+      this.state = CLOSE_NOW;
+      this.writer.rollback(0);
+      if (!this.processing) this.socket.destroy();
+      return false;
+    }
+    this.host.totalNetOutputBytes += bytes;
+    return this.writer.flushTo(this.socket);
+  }
+}
+
+function noop(): void {
+  // Socket errors (ECONNRESET, EPIPE) are followed by 'close', which cleans up.
+}

@@ -1,0 +1,141 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { CommandDispatcher } from './command-dispatcher.js';
+import { RespConnection, type ConnectionHost } from './resp-connection.js';
+
+/** The RESP TCP listener: accepts clients up to maxclients and runs each as a RespConnection. */
+
+export interface RespServerOptions {
+  /** Port to listen on; 0 picks a free one (read it back from `port` after listen). */
+  port: number;
+  /** Address to bind (bind); default 127.0.0.1. */
+  host?: string;
+  /** maxclients; default 10000. */
+  maxClients?: number;
+  /** Output bytes (pending replies + socket buffer) past which a client is dropped; 0 (default) = unlimited, as Redis's normal class. */
+  clientOutputBufferLimit?: number;
+  /** client-query-buffer-limit; default 1 GB. */
+  clientQueryBufferLimit?: number;
+  /** proto-max-bulk-len; default 512 MB. */
+  protoMaxBulkLen?: number;
+  /** Most arguments in one multibulk; default INT_MAX. */
+  maxMultibulkLength?: number;
+  /** Longest inline request or header line; default 64 KB. */
+  maxInlineSize?: number;
+  /** Gives each client its id (CLIENT ID); default a counter from 1. */
+  nextClientId?: () => number;
+  /** Whether new clients must AUTH first (requirepass set): read per connection, so CONFIG SET applies to later ones. */
+  authRequired?: () => boolean;
+  /** tcp-keepalive in seconds; default 300, 0 = off. */
+  tcpKeepAlive?: number;
+}
+
+const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n';
+
+/**
+ * Owns the net.Server and the set of live connections, and keeps the counters INFO and metrics read
+ * (plain fields, read at scrape time). Commands go straight from each connection to the dispatcher.
+ */
+export class RespServer implements ConnectionHost {
+  /** INFO clients: connected_clients. */
+  connectedClients = 0;
+  /** INFO stats: total_connections_received (accepted ones, as Redis). */
+  totalConnectionsReceived = 0;
+  /** INFO stats: rejected_connections (over maxclients). */
+  rejectedConnections = 0;
+  /** INFO stats: total_net_input_bytes / total_net_output_bytes. */
+  totalNetInputBytes = 0;
+  totalNetOutputBytes = 0;
+
+  /** Limits that may change at run time (CONFIG SET); parser limits apply to connections made afterwards. */
+  maxClients: number;
+  clientOutputBufferLimit: number;
+
+  readonly connections = new Set<RespConnection>();
+  private readonly server: Server;
+  private readonly nextClientId: () => number;
+  private readonly authRequired: () => boolean;
+  private lastId = 0;
+
+  constructor(
+    private readonly options: RespServerOptions,
+    private readonly dispatcher: CommandDispatcher,
+  ) {
+    this.maxClients = options.maxClients ?? 10000;
+    this.clientOutputBufferLimit = options.clientOutputBufferLimit ?? 0;
+    this.nextClientId = options.nextClientId ?? (() => ++this.lastId);
+    this.authRequired = options.authRequired ?? (() => false);
+    this.server = createServer({ noDelay: true }, this.onConnection);
+  }
+
+  /** Starts listening; resolves once bound. */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /** The bound port (after listen), or the configured one. */
+  get port(): number {
+    const address = this.server.address();
+    return address !== null && typeof address === 'object' ? address.port : this.options.port;
+  }
+
+  /** The underlying net.Server (for the Nest transport's unwrap()). */
+  get netServer(): Server {
+    return this.server;
+  }
+
+  /** Stops listening and drops every client; resolves when the listener is closed. */
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      if (!this.server.listening) {
+        for (const connection of this.connections) connection.close(false);
+        resolve();
+        return;
+      }
+      this.server.close(() => resolve());
+      for (const connection of this.connections) connection.close(false);
+    });
+  }
+
+  removeConnection(connection: RespConnection): void {
+    if (this.connections.delete(connection)) this.connectedClients--;
+  }
+
+  private readonly onConnection = (socket: Socket): void => {
+    if (this.connectedClients >= this.maxClients) {
+      this.rejectedConnections++;
+      socket.on('error', ignore);
+      socket.end(MAX_CLIENTS_REACHED, () => socket.destroy());
+      return;
+    }
+    this.totalConnectionsReceived++;
+    this.connectedClients++;
+    const keepAlive = this.options.tcpKeepAlive ?? 300;
+    if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);
+    const connection = new RespConnection(
+      this.nextClientId(),
+      socket,
+      this,
+      this.dispatcher,
+      {
+        protoMaxBulkLen: this.options.protoMaxBulkLen,
+        maxMultibulkLength: this.options.maxMultibulkLength,
+        maxInlineSize: this.options.maxInlineSize,
+        clientQueryBufferLimit: this.options.clientQueryBufferLimit,
+      },
+      this.authRequired(),
+    );
+    this.connections.add(connection);
+    this.dispatcher.connected(connection);
+  };
+}
+
+function ignore(): void {
+  // A rejected client may reset before reading the error.
+}
