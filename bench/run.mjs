@@ -101,10 +101,13 @@ for (const scenario of selected) {
   log(`\n== ${scenario.title}`);
   const started = Date.now();
   try {
+    const loadBefore = os.loadavg()[0];
     const result = await scenario.run({ runs: opts.runs, subject: opts.subject, log });
     result.seconds = (Date.now() - started) / 1000;
+    result.loadAverage = { before: loadBefore, after: os.loadavg()[0] };
     report.scenarios[scenario.name] = { title: scenario.title, command: scenario.command, ...result };
-    md.push('', `## ${scenario.title}`, '', `\`${scenario.command}\``, '', scenario.table(result), '', targetsTable(result.targets));
+    md.push('', `## ${scenario.title}`, '', `\`${scenario.command}\``, '', scenario.table(result), '', targetsTable(result.targets), '',
+      `${result.seconds.toFixed(0)} s; 1-minute load average ${result.loadAverage.before.toFixed(1)} before, ${result.loadAverage.after.toFixed(1)} after (2 cores).`);
   } catch (err) {
     const message = String(err?.stack ?? err);
     log(`  FAILED: ${message}`);

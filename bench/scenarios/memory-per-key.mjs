@@ -44,7 +44,7 @@ async function load(port, count) {
   }
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 1000));
+const settle = () => new Promise((r) => setTimeout(r, 2000));
 
 async function measure(ctx, side) {
   const server = await startServer(side, { subject: ctx.subject });

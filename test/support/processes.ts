@@ -33,13 +33,18 @@ async function stopProcess(proc: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
+export interface StartOptions {
+  /** Extra environment variables (e.g. RINGCACHE_*), on top of this process's environment. */
+  readonly env?: Record<string, string>;
+}
+
 /** Start `bin/ringcache node` from the build in dist/ (npm test builds first) on free ports. */
-export async function startNode(flags: string[] = []): Promise<RunningNode> {
+export async function startNode(flags: string[] = [], options: StartOptions = {}): Promise<RunningNode> {
   const [port, tcpPort, httpPort] = [await freePort(), await freePort(), await freePort()];
   const proc = spawn(
     process.execPath,
     [path.join(ROOT, 'bin/ringcache'), 'node', '--port', String(port), '--tcp-port', String(tcpPort), '--http-port', String(httpPort), ...flags],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...options.env } },
   );
   const output = track(proc);
   const exited = new Promise<never>((_, reject) =>

@@ -73,7 +73,6 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
     forceCloseConnections: true,
   });
   app.useBodyParser('json', { limit: HTTP_BODY_LIMIT });
-  if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const server = app.get(ServerState);
   const status = app.get(NodeStatus);
@@ -93,6 +92,9 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   await app.startAllMicroservices();
   if (wanted.http >= 0) await app.listen(wanted.http, host);
   status.listening = true;
+  // Only now: a signal during boot (before anything listens) should just end the process. Nest's handler
+  // racing a half-done boot could close the app and then let listeners that bind afterwards keep it alive.
+  if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
 
   const ports = {
     resp: Math.max(wanted.resp, 0),

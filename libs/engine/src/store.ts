@@ -6,7 +6,7 @@ import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes } from './lfu-counter.
 
 /**
  * The keyspace: every database's entries in one pool of slots, with exact LRU order, LFU counters, TTLs and
- * memory accounting, all in parallel arrays (no object per entry), after isaacs/node-lru-cache.
+ * memory accounting, in typed arrays indexed by slot (no object per entry), after isaacs/node-lru-cache.
  *
  * Strings kept here must be flat and fresh: a key or value cut with `String.prototype.slice` from a larger
  * string is a V8 SlicedString that keeps its whole parent alive. Transports pass strings made by
@@ -32,26 +32,29 @@ export interface StoreOptions {
 }
 
 /**
- * Bytes accounted per entry on top of key and value lengths. Measured with `process.memoryUsage()`
- * (heapUsed + arrayBuffers) for 1,000,000 entries of 16-byte keys and 100-byte values on Node 20 x64: about
- * 244 bytes per entry beyond the 116 payload bytes... see the breakdown: the key and value strings' V8 headers
- * (16 bytes each, plus alignment), the Map entry with its share of the hash table (~28-40 bytes depending on
- * where the table is in its doubling), and this store's 13 parallel arrays (~60 bytes per slot, plus the
- * slack of doubling). We round to a value that makes used_memory track the real heap within a few percent.
+ * Bytes accounted per entry on top of key and value lengths, so that used_memory tracks the real heap.
+ * Measured with `process.memoryUsage()` (heapUsed + arrayBuffers deltas) for 1,000,000 entries of 16-byte
+ * keys and 100-byte values on Node 20 x64: ~250 bytes per entry, 116 of them key and value bytes. The rest:
+ * V8 string headers and alignment (~36: 16-byte header per string, values padded to 8), the Map entry and
+ * its share of the hash table (~30), the key/value pointer array (~17 with slack), the slot arrays below
+ * (41 bytes per slot, ~43 with the pool's power-of-two slack). Redis 7 needs ~200 bytes per such entry.
  */
 export const ENTRY_OVERHEAD = 136;
 
-/** Bytes per slot record, and each field's index in its typed view (see the layout comment in Store). */
-const SLOT_BYTES = 32;
-const F_EXPIRE_AT = 0;
-const F_ACCESSED_AT = 1;
-const I_PREV = 4;
-const I_NEXT = 5;
-const I_BYTES = 6;
-const B_DB = 28;
-const B_LFU_COUNTER = 29;
-const H_LFU_MINUTE = 15;
-/** Database index marking a free slot. */
+/*
+ * Per-slot record in `meta` (Int32Array, 4 words = 16 bytes), so that touching an entry reads and writes a
+ * single cache line, and its list neighbours one line each:
+ *   M_PREV, M_NEXT  recency links by slot index, -1 ends a list
+ *   M_TOUCHED       access time, ms since the store's epoch, wrapping at 2^32 (49 days; Redis: 194 days)
+ *   M_LFU           LFU counter (bits 0-7) | LFU minute (bits 8-23) | 1 << 24 if the slot has a TTL
+ */
+const META_WORDS = 4;
+const M_PREV = 0;
+const M_NEXT = 1;
+const M_TOUCHED = 2;
+const M_LFU = 3;
+const VOLATILE_BIT = 1 << 24;
+/** Database byte of a free slot. */
 const FREE = 255;
 /** Recency lists: keys without a TTL, keys with one. */
 const PERSISTENT = 0;
@@ -69,6 +72,8 @@ export class Store implements Keyspace {
   lfuLogFactor = 10;
   /** Minutes per point of LFU decay; 0 disables decay. */
   lfuDecayTime = 1;
+  /** Sum of accounted bytes over live slots. */
+  datasetBytes = 0;
 
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -77,25 +82,20 @@ export class Store implements Keyspace {
   private readonly maps: Map<string, number>[];
 
   // ---- slot pool ----
-  /*
-   * Each slot's numbers live together in one 32-byte record of a single ArrayBuffer, so touching an entry
-   * costs one cache line instead of one per field (the parallel-array layout of node-lru-cache misses
-   * once per array on a random access). Record layout, by typed view:
-   *   f64[s*4+0] expireAt (absolute ms, 0 = no TTL)   f64[s*4+1] accessedAt (ms)
-   *   i32[s*8+4] prev   i32[s*8+5] next (recency links, -1 ends a list)   u32[s*8+6] accounted bytes
-   *   u8[s*32+28] database (FREE if the slot is free)   u8[s*32+29] LFU counter   u16[s*16+15] LFU minute
-   * Key and value sit side by side in one JS array: kv[2s] = key, kv[2s+1] = value.
-   */
   private capacity = 0;
   /** Slots ever handed out: every slot < top is live or on the free stack. */
   private top = 0;
-  private kv: (Value | undefined)[] = [];
-  private buffer!: ArrayBuffer;
-  private f64!: Float64Array;
-  private i32!: Int32Array;
-  private u32!: Uint32Array;
-  private u8!: Uint8Array;
-  private u16!: Uint16Array;
+  /** Key and value of each slot. Separate arrays: a read touches only the denser value array. */
+  private keyOf: (string | undefined)[] = [];
+  private valueOf: (Value | undefined)[] = [];
+  /** See the record layout above. */
+  private meta!: Int32Array;
+  /** Absolute expiry ms; 0 = no TTL, and always 0 for a slot without a TTL or a free slot. */
+  private expireAtOf!: Float64Array;
+  /** Database of a live slot, FREE otherwise. */
+  private dbOf!: Uint8Array;
+  /** Bytes accounted for the slot (key + value + ENTRY_OVERHEAD; an entry above 4 GiB would wrap). */
+  private bytesOf!: Uint32Array;
   /** Position in `volatileSlots` of a slot with a TTL (meaningless otherwise). */
   private volatilePos!: Int32Array;
   private freeStack!: Int32Array;
@@ -111,15 +111,14 @@ export class Store implements Keyspace {
   private readonly volatileByDb: Int32Array;
   /** Per database: sum of (expireAt - epoch) over TTL keys, for INFO avg_ttl. */
   private readonly expireSumByDb: Float64Array;
-  private readonly epoch: number;
 
   private liveTotal = 0;
+  /** Origin of M_TOUCHED times. */
+  private readonly epoch: number;
   /** Cached access time; see accessTime(). */
-  private lruClock = 0;
+  private lruClock: number;
   private accessCountdown = ACCESS_CLOCK_REFRESH;
   private readonly exactAccessTime: boolean;
-  /** Sum of accounted bytes over live slots. */
-  datasetBytes = 0;
 
   constructor(options: StoreOptions) {
     const databases = options.databases ?? 16;
@@ -136,8 +135,8 @@ export class Store implements Keyspace {
     this.volatileByDb = new Int32Array(databases);
     this.expireSumByDb = new Float64Array(databases);
     this.epoch = this.clock.now();
-    this.exactAccessTime = !(this.clock instanceof SystemClock);
     this.lruClock = this.epoch;
+    this.exactAccessTime = !(this.clock instanceof SystemClock);
     this.allocate(Math.max(16, options.initialCapacity ?? 1024));
   }
 
@@ -149,32 +148,30 @@ export class Store implements Keyspace {
       this.stats.keyspaceMisses++;
       return undefined;
     }
-    const exp = this.f64[4 * slot + F_EXPIRE_AT];
-    if (exp !== 0 && this.now() > exp) {
+    if (this.volatileTotal !== 0 && this.isExpired(slot)) {
       this.expireSlot(slot);
       this.stats.keyspaceMisses++;
       return undefined;
     }
     this.stats.keyspaceHits++;
     this.touch(slot);
-    return this.kv[2 * slot + 1];
+    return this.valueOf[slot];
   }
 
   lookupWrite(db: number, key: string): Value | undefined {
     const slot = this.maps[db].get(key);
     if (slot === undefined) return undefined;
-    const exp = this.f64[4 * slot + F_EXPIRE_AT];
-    if (exp !== 0 && this.now() > exp) {
+    if (this.volatileTotal !== 0 && this.isExpired(slot)) {
       this.expireSlot(slot);
       return undefined;
     }
     this.touch(slot);
-    return this.kv[2 * slot + 1];
+    return this.valueOf[slot];
   }
 
   peek(db: number, key: string): Value | undefined {
     const slot = this.liveSlot(db, key);
-    return slot < 0 ? undefined : this.kv[2 * slot + 1];
+    return slot < 0 ? undefined : this.valueOf[slot];
   }
 
   has(db: number, key: string): boolean {
@@ -186,31 +183,28 @@ export class Store implements Keyspace {
   set(db: number, key: string, value: Value, expireAt = 0, keepTtl = false): void {
     const map = this.maps[db];
     let slot = map.get(key);
-    if (slot !== undefined) {
-      const exp = this.f64[4 * slot + F_EXPIRE_AT];
-      if (exp !== 0 && this.now() > exp) {
-        this.expireSlot(slot);
-        slot = undefined;
-      }
+    if (slot !== undefined && this.volatileTotal !== 0 && this.isExpired(slot)) {
+      this.expireSlot(slot);
+      slot = undefined;
     }
     if (slot === undefined) {
       this.insert(db, map, key, value, keepTtl ? 0 : expireAt);
       return;
     }
-    this.kv[2 * slot + 1] = value;
+    this.valueOf[slot] = value;
     const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
-    this.datasetBytes += bytes - this.u32[8 * slot + I_BYTES];
-    this.u32[8 * slot + I_BYTES] = bytes;
-    if (!keepTtl && expireAt !== this.f64[4 * slot + F_EXPIRE_AT]) this.changeExpire(slot, expireAt);
+    this.datasetBytes += bytes - this.bytesOf[slot];
+    this.bytesOf[slot] = bytes;
+    if (!keepTtl && expireAt !== this.expireAtOf[slot]) this.changeExpire(slot, expireAt);
     this.touch(slot);
   }
 
   resized(db: number, key: string): void {
     const slot = this.maps[db].get(key);
     if (slot === undefined) return;
-    const bytes = key.length + valueBytes(this.kv[2 * slot + 1] as Value) + ENTRY_OVERHEAD;
-    this.datasetBytes += bytes - this.u32[8 * slot + I_BYTES];
-    this.u32[8 * slot + I_BYTES] = bytes;
+    const bytes = key.length + valueBytes(this.valueOf[slot] as Value) + ENTRY_OVERHEAD;
+    this.datasetBytes += bytes - this.bytesOf[slot];
+    this.bytesOf[slot] = bytes;
   }
 
   delete(db: number, key: string): boolean {
@@ -224,7 +218,7 @@ export class Store implements Keyspace {
 
   expireAt(db: number, key: string): number {
     const slot = this.liveSlot(db, key);
-    return slot < 0 ? -1 : this.f64[4 * slot + F_EXPIRE_AT];
+    return slot < 0 ? -1 : this.expireAtOf[slot];
   }
 
   setExpireAt(db: number, key: string, at: number): boolean {
@@ -235,13 +229,13 @@ export class Store implements Keyspace {
       this.removeSlot(slot);
       return true;
     }
-    if (at !== this.f64[4 * slot + F_EXPIRE_AT]) this.changeExpire(slot, at);
+    if (at !== this.expireAtOf[slot]) this.changeExpire(slot, at);
     return true;
   }
 
   persist(db: number, key: string): boolean {
     const slot = this.liveSlot(db, key);
-    if (slot < 0 || this.f64[4 * slot + F_EXPIRE_AT] === 0) return false;
+    if (slot < 0 || this.expireAtOf[slot] === 0) return false;
     this.changeExpire(slot, 0);
     return true;
   }
@@ -277,10 +271,12 @@ export class Store implements Keyspace {
     for (const slot of map.values()) this.removeSlot(slot);
   }
 
+  /** Drop everything and release the pool (a fresh small one replaces it). */
   flushAll(): void {
     for (const map of this.maps) map.clear();
     this.top = 0;
-    this.kv = [];
+    this.keyOf = [];
+    this.valueOf = [];
     this.allocate(1024);
     this.freeTop = 0;
     this.volatileTotal = 0;
@@ -303,30 +299,29 @@ export class Store implements Keyspace {
   scan(db: number, cursor: number, count: number, visit: (key: string) => void): number {
     const map = this.maps[db];
     if (count < 1) count = 1;
+    const now = this.now();
     if (cursor === 0 && map.size <= count) {
-      const now = this.now();
       for (const slot of map.values()) {
-        const exp = this.f64[4 * slot + F_EXPIRE_AT];
+        const exp = this.expireAtOf[slot];
         if (exp !== 0 && now > exp) this.expireSlot(slot);
-        else visit(this.kv[2 * slot] as string);
+        else visit(this.keyOf[slot] as string);
       }
       return 0;
     }
     if (!(cursor >= 0) || cursor >= this.top || map.size === 0) return 0;
     const density = Math.ceil(this.top / map.size);
     const budget = Math.min(count * density, Math.max(count * 10, 100_000));
-    const now = this.now();
     let found = 0;
     let examined = 0;
     let i = cursor;
     for (; i < this.top && found < count && examined < budget; i++, examined++) {
-      if (this.u8[32 * i + B_DB] !== db) continue;
-      const exp = this.f64[4 * i + F_EXPIRE_AT];
+      if (this.dbOf[i] !== db) continue;
+      const exp = this.expireAtOf[i];
       if (exp !== 0 && now > exp) {
         this.expireSlot(i);
         continue;
       }
-      visit(this.kv[2 * i] as string);
+      visit(this.keyOf[i] as string);
       found++;
     }
     return i >= this.top ? 0 : i;
@@ -335,7 +330,7 @@ export class Store implements Keyspace {
   *keys(db: number): IterableIterator<string> {
     const now = this.now();
     for (const [key, slot] of this.maps[db]) {
-      const exp = this.f64[4 * slot + F_EXPIRE_AT];
+      const exp = this.expireAtOf[slot];
       if (exp === 0 || now <= exp) yield key;
     }
   }
@@ -345,13 +340,13 @@ export class Store implements Keyspace {
     const now = this.now();
     for (let attempt = 0; attempt < 100 && map.size > 0; attempt++) {
       const slot = this.randomSlotOf(db, map);
-      const exp = this.f64[4 * slot + F_EXPIRE_AT];
+      const exp = this.expireAtOf[slot];
       // As Redis: if every key is volatile, give up deleting expired ones after many tries and return one.
       if (exp !== 0 && now > exp && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
         this.expireSlot(slot);
         continue;
       }
-      return this.kv[2 * slot] as string;
+      return this.keyOf[slot] as string;
     }
     return undefined;
   }
@@ -360,9 +355,7 @@ export class Store implements Keyspace {
 
   idleMs(db: number, key: string): number {
     const slot = this.liveSlot(db, key);
-    if (slot < 0) return -1;
-    const idle = this.now() - this.f64[4 * slot + F_ACCESSED_AT];
-    return idle > 0 ? idle : 0;
+    return slot < 0 ? -1 : this.idleOf(slot, this.now());
   }
 
   frequency(db: number, key: string): number {
@@ -384,7 +377,8 @@ export class Store implements Keyspace {
     const p = this.tails[PERSISTENT];
     if (v < 0) return p;
     if (p < 0) return v;
-    return this.f64[4 * v + F_ACCESSED_AT] < this.f64[4 * p + F_ACCESSED_AT] ? v : p;
+    const now = this.accessTime();
+    return this.idleOf(v, now) > this.idleOf(p, now) ? v : p;
   }
 
   /** Keys with a TTL across all databases. */
@@ -404,12 +398,12 @@ export class Store implements Keyspace {
     let i = 0;
     for (let probe = 0; probe < RANDOM_PROBES; probe++) {
       i = Math.floor(this.random() * top);
-      if (this.u8[32 * i + B_DB] !== FREE) return i;
+      if (this.dbOf[i] !== FREE) return i;
     }
     // Sparse pool (after mass deletion): walk on from the last probe.
     for (let n = 0; n < top; n++) {
       if (++i === top) i = 0;
-      if (this.u8[32 * i + B_DB] !== FREE) return i;
+      if (this.dbOf[i] !== FREE) return i;
     }
     return -1;
   }
@@ -443,38 +437,35 @@ export class Store implements Keyspace {
     let i = Math.floor(this.random() * this.top);
     let j = 0;
     for (let walked = 0; j < n && walked < this.top; walked++) {
-      if (this.u8[32 * i + B_DB] !== FREE) out[j++] = i;
+      if (this.dbOf[i] !== FREE) out[j++] = i;
       if (++i === this.top) i = 0;
     }
     return j;
   }
 
   slotKey(slot: number): string | undefined {
-    return this.kv[2 * slot] as string | undefined;
+    return this.keyOf[slot];
   }
 
   /** Database of a slot, or 255 if the slot is free. */
   slotDb(slot: number): number {
-    return this.u8[32 * slot + B_DB];
+    return this.dbOf[slot];
   }
 
   slotExpireAt(slot: number): number {
-    return this.f64[4 * slot + F_EXPIRE_AT];
-  }
-
-  slotAccessedAt(slot: number): number {
-    return this.f64[4 * slot + F_ACCESSED_AT];
+    return this.expireAtOf[slot];
   }
 
   /** LFU counter after lazy decay (not stored). */
   slotFrequency(slot: number): number {
-    return lfuDecayed(this.u8[32 * slot + B_LFU_COUNTER], this.u16[16 * slot + H_LFU_MINUTE], lfuMinutes(this.accessTime()), this.lfuDecayTime);
+    const word = this.meta[META_WORDS * slot + M_LFU];
+    return lfuDecayed(word & 0xff, (word >>> 8) & 0xffff, lfuMinutes(this.accessTime()), this.lfuDecayTime);
   }
 
   /** Remove a slot chosen by an eviction policy: counts evicted_keys and tells the listener. */
   evictSlot(slot: number): void {
-    const db = this.u8[32 * slot + B_DB];
-    const key = this.kv[2 * slot] as string;
+    const db = this.dbOf[slot];
+    const key = this.keyOf[slot] as string;
     this.removeSlot(slot);
     this.stats.evictedKeys++;
     const cb = this.listener.onKeyRemoved;
@@ -483,7 +474,7 @@ export class Store implements Keyspace {
 
   /** Expire the slot if its time has passed (active expiry); returns true if it was removed. */
   expireSlotIfDue(slot: number, now: number): boolean {
-    const exp = this.f64[4 * slot + F_EXPIRE_AT];
+    const exp = this.expireAtOf[slot];
     if (exp === 0 || now <= exp) return false;
     this.expireSlot(slot);
     return true;
@@ -491,7 +482,7 @@ export class Store implements Keyspace {
 
   // ==== internals ====
 
-  /** The clock, read for TTL decisions; keeps the LRU clock fresh as a side effect. */
+  /** The clock, read for TTL decisions; keeps the cached access time fresh as a side effect. */
   private now(): number {
     const t = this.clock.now();
     this.lruClock = t;
@@ -513,29 +504,40 @@ export class Store implements Keyspace {
     return this.lruClock;
   }
 
+  /** Milliseconds since the slot's last access, modulo 2^32. */
+  private idleOf(slot: number, now: number): number {
+    return ((now - this.epoch) - this.meta[META_WORDS * slot + M_TOUCHED]) >>> 0;
+  }
+
+  private isExpired(slot: number): boolean {
+    const exp = this.expireAtOf[slot];
+    return exp !== 0 && this.now() > exp;
+  }
+
   /** Slot of a live key after lazy expiry, or -1. */
   private liveSlot(db: number, key: string): number {
     const slot = this.maps[db].get(key);
     if (slot === undefined) return -1;
-    const exp = this.f64[4 * slot + F_EXPIRE_AT];
-    if (exp !== 0 && this.now() > exp) {
+    if (this.volatileTotal !== 0 && this.isExpired(slot)) {
       this.expireSlot(slot);
       return -1;
     }
     return slot;
   }
 
-  /** Record an access: LRU move-to-front, idle time and (under an LFU policy) the LFU counter. */
+  /** Record an access: move to the front of its recency list, stamp the time, bump LFU if tracked. */
   private touch(slot: number): void {
+    const meta = this.meta;
+    const m = META_WORDS * slot;
     const now = this.accessTime();
-    this.f64[4 * slot + F_ACCESSED_AT] = now;
+    meta[m + M_TOUCHED] = now - this.epoch;
+    const word = meta[m + M_LFU];
     if (this.trackFrequency) {
       const minute = lfuMinutes(now);
-      const counter = lfuDecayed(this.u8[32 * slot + B_LFU_COUNTER], this.u16[16 * slot + H_LFU_MINUTE], minute, this.lfuDecayTime);
-      this.u8[32 * slot + B_LFU_COUNTER] = lfuLogIncr(counter, this.lfuLogFactor, this.random);
-      this.u16[16 * slot + H_LFU_MINUTE] = minute;
+      const counter = lfuLogIncr(lfuDecayed(word & 0xff, (word >>> 8) & 0xffff, minute, this.lfuDecayTime), this.lfuLogFactor, this.random);
+      meta[m + M_LFU] = (word & VOLATILE_BIT) | (minute << 8) | counter;
     }
-    const list = this.f64[4 * slot + F_EXPIRE_AT] === 0 ? PERSISTENT : VOLATILE;
+    const list = word & VOLATILE_BIT ? VOLATILE : PERSISTENT;
     if (this.heads[list] !== slot) {
       this.unlink(slot, list);
       this.pushHead(slot, list);
@@ -543,60 +545,72 @@ export class Store implements Keyspace {
   }
 
   /*
-   * Pointer surgery on the recency lists. Each list is doubly linked through `prev`/`next` by slot index,
+   * Pointer surgery on the recency lists. Each list is doubly linked through M_PREV/M_NEXT by slot index,
    * -1 at both ends; `heads[list]` is the most recently used slot, `tails[list]` the eviction candidate.
    * Unlinking splices the neighbours together, fixing the head or tail when the slot was at an end.
    */
   private unlink(slot: number, list: number): void {
-    const p = this.i32[8 * slot + I_PREV];
-    const n = this.i32[8 * slot + I_NEXT];
+    const meta = this.meta;
+    const p = meta[META_WORDS * slot + M_PREV];
+    const n = meta[META_WORDS * slot + M_NEXT];
     if (p === -1) this.heads[list] = n;
-    else this.i32[8 * p + I_NEXT] = n;
+    else meta[META_WORDS * p + M_NEXT] = n;
     if (n === -1) this.tails[list] = p;
-    else this.i32[8 * n + I_PREV] = p;
+    else meta[META_WORDS * n + M_PREV] = p;
   }
 
   private pushHead(slot: number, list: number): void {
+    const meta = this.meta;
     const h = this.heads[list];
-    this.i32[8 * slot + I_PREV] = -1;
-    this.i32[8 * slot + I_NEXT] = h;
+    meta[META_WORDS * slot + M_PREV] = -1;
+    meta[META_WORDS * slot + M_NEXT] = h;
     if (h === -1) this.tails[list] = slot;
-    else this.i32[8 * h + I_PREV] = slot;
+    else meta[META_WORDS * h + M_PREV] = slot;
     this.heads[list] = slot;
   }
 
   private insert(db: number, map: Map<string, number>, key: string, value: Value, expireAt: number): void {
-    const now = this.accessTime();
     const slot = this.allocSlot();
-    this.kv[2 * slot] = key;
-    this.kv[2 * slot + 1] = value;
-    this.u8[32 * slot + B_DB] = db;
+    const now = this.accessTime();
+    const m = META_WORDS * slot;
+    this.keyOf[slot] = key;
+    this.valueOf[slot] = value;
+    this.dbOf[slot] = db;
     map.set(key, slot);
     const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
-    this.u32[8 * slot + I_BYTES] = bytes;
+    this.bytesOf[slot] = bytes;
     this.datasetBytes += bytes;
-    this.f64[4 * slot + F_ACCESSED_AT] = now;
-    this.u8[32 * slot + B_LFU_COUNTER] = LFU_INIT_VAL;
-    this.u16[16 * slot + H_LFU_MINUTE] = lfuMinutes(now);
-    this.f64[4 * slot + F_EXPIRE_AT] = expireAt;
-    if (expireAt !== 0) this.addVolatile(slot, db, expireAt);
-    this.pushHead(slot, expireAt !== 0 ? VOLATILE : PERSISTENT);
+    this.meta[m + M_TOUCHED] = now - this.epoch;
+    this.meta[m + M_LFU] = (expireAt !== 0 ? VOLATILE_BIT : 0) | (lfuMinutes(now) << 8) | LFU_INIT_VAL;
+    if (expireAt !== 0) {
+      this.expireAtOf[slot] = expireAt;
+      this.addVolatile(slot, db, expireAt);
+      this.pushHead(slot, VOLATILE);
+    } else {
+      this.pushHead(slot, PERSISTENT);
+    }
     this.liveTotal++;
   }
 
-  /** Change a live slot's TTL, moving it between recency lists (as an access: commands looked it up first). */
+  /** Change a live slot's TTL, moving it between recency lists (to the front: commands looked it up first). */
   private changeExpire(slot: number, at: number): void {
-    const old = this.f64[4 * slot + F_EXPIRE_AT];
-    const db = this.u8[32 * slot + B_DB];
+    const old = this.expireAtOf[slot];
+    const db = this.dbOf[slot];
     if (old !== 0 && at !== 0) {
       this.expireSumByDb[db] += at - old;
-      this.f64[4 * slot + F_EXPIRE_AT] = at;
+      this.expireAtOf[slot] = at;
       return;
     }
+    const m = META_WORDS * slot + M_LFU;
     this.unlink(slot, old === 0 ? PERSISTENT : VOLATILE);
     if (old !== 0) this.removeVolatile(slot, db, old);
-    this.f64[4 * slot + F_EXPIRE_AT] = at;
-    if (at !== 0) this.addVolatile(slot, db, at);
+    this.expireAtOf[slot] = at;
+    if (at !== 0) {
+      this.addVolatile(slot, db, at);
+      this.meta[m] |= VOLATILE_BIT;
+    } else {
+      this.meta[m] &= ~VOLATILE_BIT;
+    }
     this.pushHead(slot, at === 0 ? PERSISTENT : VOLATILE);
   }
 
@@ -613,33 +627,35 @@ export class Store implements Keyspace {
     const last = this.volatileSlots[--this.volatileTotal];
     this.volatileSlots[pos] = last;
     this.volatilePos[last] = pos;
-    this.volatilePos[slot] = -1;
     this.volatileByDb[db]--;
     this.expireSumByDb[db] -= at - this.epoch;
     if (this.volatileByDb[db] === 0) this.expireSumByDb[db] = 0;
   }
 
   private expireSlot(slot: number): void {
-    const db = this.u8[32 * slot + B_DB];
-    const key = this.kv[2 * slot] as string;
+    const db = this.dbOf[slot];
+    const key = this.keyOf[slot] as string;
     this.removeSlot(slot);
     this.stats.expiredKeys++;
     const cb = this.listener.onKeyRemoved;
     if (cb !== undefined) cb(db, key, 'expired');
   }
 
+  /** Free a slot. Its other numeric fields are left as they are: nothing reads them before the slot is reused. */
   private removeSlot(slot: number): void {
-    const db = this.u8[32 * slot + B_DB];
-    const exp = this.f64[4 * slot + F_EXPIRE_AT];
-    this.maps[db].delete(this.kv[2 * slot] as string);
-    this.unlink(slot, exp === 0 ? PERSISTENT : VOLATILE);
-    if (exp !== 0) this.removeVolatile(slot, db, exp);
-    this.datasetBytes -= this.u32[8 * slot + I_BYTES];
-    this.u32[8 * slot + I_BYTES] = 0;
-    this.f64[4 * slot + F_EXPIRE_AT] = 0;
-    this.kv[2 * slot] = undefined;
-    this.kv[2 * slot + 1] = undefined;
-    this.u8[32 * slot + B_DB] = FREE;
+    const db = this.dbOf[slot];
+    this.maps[db].delete(this.keyOf[slot] as string);
+    if (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) {
+      this.unlink(slot, VOLATILE);
+      this.removeVolatile(slot, db, this.expireAtOf[slot]);
+      this.expireAtOf[slot] = 0;
+    } else {
+      this.unlink(slot, PERSISTENT);
+    }
+    this.datasetBytes -= this.bytesOf[slot];
+    this.keyOf[slot] = undefined;
+    this.valueOf[slot] = undefined;
+    this.dbOf[slot] = FREE;
     this.freeStack[this.freeTop++] = slot;
     this.liveTotal--;
   }
@@ -652,26 +668,24 @@ export class Store implements Keyspace {
 
   /** Double the pool. Slots keep their indexes, so cursors and links stay valid. */
   private grow(): void {
-    const old = this.u8;
-    const oldVolatilePos = this.volatilePos;
-    const oldFree = this.freeStack;
-    const oldVolatile = this.volatileSlots;
+    const { meta, expireAtOf, dbOf, bytesOf, volatilePos, freeStack, volatileSlots } = this;
     this.allocate(this.capacity * 2);
-    this.u8.set(old);
-    this.volatilePos.set(oldVolatilePos);
-    this.freeStack.set(oldFree);
-    this.volatileSlots.set(oldVolatile);
+    this.meta.set(meta);
+    this.expireAtOf.set(expireAtOf);
+    this.dbOf.set(dbOf);
+    this.bytesOf.set(bytesOf);
+    this.volatilePos.set(volatilePos);
+    this.freeStack.set(freeStack);
+    this.volatileSlots.set(volatileSlots);
   }
 
-  /** Fresh, zeroed arrays for `capacity` slots. */
+  /** Fresh, zeroed arrays for `capacity` slots (slots >= top are never read before being written). */
   private allocate(capacity: number): void {
     this.capacity = capacity;
-    this.buffer = new ArrayBuffer(capacity * SLOT_BYTES);
-    this.f64 = new Float64Array(this.buffer);
-    this.i32 = new Int32Array(this.buffer);
-    this.u32 = new Uint32Array(this.buffer);
-    this.u8 = new Uint8Array(this.buffer);
-    this.u16 = new Uint16Array(this.buffer);
+    this.meta = new Int32Array(capacity * META_WORDS);
+    this.expireAtOf = new Float64Array(capacity);
+    this.dbOf = new Uint8Array(capacity);
+    this.bytesOf = new Uint32Array(capacity);
     this.volatilePos = new Int32Array(capacity);
     this.freeStack = new Int32Array(capacity);
     this.volatileSlots = new Int32Array(capacity);
@@ -682,7 +696,7 @@ export class Store implements Keyspace {
     if (map.size * 8 >= this.top) {
       for (let probe = 0; probe < RANDOM_PROBES; probe++) {
         const i = Math.floor(this.random() * this.top);
-        if (this.u8[32 * i + B_DB] === db) return i;
+        if (this.dbOf[i] === db) return i;
       }
     }
     let skip = Math.floor(this.random() * map.size);

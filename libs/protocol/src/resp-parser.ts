@@ -44,7 +44,9 @@ const INCOMPLETE = Number.POSITIVE_INFINITY;
 const INVALID = Number.NEGATIVE_INFINITY;
 /** Largest int64, as string2ll accepts. */
 const LLONG_MAX = 9223372036854775807;
-const EMPTY = Buffer.alloc(0);
+
+/** An empty chunk: feed it to resume parsing after the sink returned false. */
+export const NO_BYTES = Buffer.alloc(0);
 
 /**
  * Parses RESP requests out of a stream of Buffers with a cursor over each chunk. Bytes of a command that
@@ -117,6 +119,7 @@ export class RespParser {
   }
 
   private feedBigBulk(chunk: Buffer): string | null {
+    if (chunk.length === 0) return null;
     const pieces = this.pieces as Buffer[];
     const need = this.bulkLen + 2 - this.collected;
     if (chunk.length < need) {
@@ -369,6 +372,3 @@ export function splitArgs(buf: Buffer, start: number, end: number): string[] | n
     if (p < end && buf[p] === 0) return args;
   }
 }
-
-/** An empty chunk: feed it to resume parsing after the sink returned false. */
-export const NO_BYTES = EMPTY;

@@ -132,7 +132,16 @@ export class RespWriter implements Reply {
     this.line(45 /* - */, message);
   }
 
-  integer(n: number): void {
+  integer(n: number | bigint): void {
+    if (typeof n === 'bigint') {
+      // int64 values beyond 2^53 (INCR near the limit): exact digits, rare enough to format as a string.
+      const text = n.toString();
+      this.ensure(text.length + 3);
+      this.buf[this.pos++] = 58; // :
+      this.putString(text);
+      this.crlf();
+      return;
+    }
     this.header(58 /* : */, n);
   }
 

@@ -73,8 +73,10 @@ export class CacheRpcController {
   }
 
   @MessagePattern('incr', Transport.TCP)
-  incr(@Payload() p: IncrDto): number {
-    return this.run(['INCRBY', utf8ToBinary(p.key), String(p.by ?? 1)]) as number;
+  incr(@Payload() p: IncrDto): number | string {
+    const n = this.run(['INCRBY', utf8ToBinary(p.key), String(p.by ?? 1)]) as number | bigint;
+    // JSON has no int64: results beyond 2^53 come back as their exact decimal string.
+    return typeof n === 'bigint' ? n.toString() : n;
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { Engine } from '../engine.js';
+import { createEvictionPolicy } from '../eviction/create.js';
 import { FakeClock } from '../clock.js';
 import type { CommandContext } from './command.js';
 import { CommandTable, createCommandTable } from './command-table.js';
@@ -74,6 +75,17 @@ describe('CommandTable', () => {
     expect(err(run('set', 'k2', 'v'))).toBe("OOM command not allowed when used memory > 'maxmemory'.");
     expect(run('get', 'k')).toBe('v'); // reads still work
     expect(engine.stats.oomRejections).toBe(1);
+  });
+
+  it('evicts before any command, reads included, so memory is under maxmemory whatever runs next', () => {
+    const { run, engine } = setup();
+    for (let i = 0; i < 10; i++) run('set', `k${i}`, 'v'.repeat(100));
+    engine.setPolicy(createEvictionPolicy('allkeys-lru'));
+    engine.maxmemory = engine.usedMemory() - 1;
+    expect(run('ping')).toBeInstanceOf(StatusReply);
+    expect(engine.usedMemory()).toBeLessThanOrEqual(engine.maxmemory);
+    expect(engine.stats.evictedKeys).toBe(1);
+    expect(engine.stats.oomRejections).toBe(0);
   });
 
   it('counts calls, failures and latency per command', () => {

@@ -1,5 +1,5 @@
 import type { CommandContext, CommandSpec } from './command.js';
-import { LATENCY_BUCKETS_US } from './server-state.js';
+import { LATENCY_BUCKETS_US, type CommandStats, type ServerState } from './server-state.js';
 import { connectionCommands } from './connection.js';
 import { infoCommands } from './info.js';
 import { configCommands } from './config.js';
@@ -13,20 +13,57 @@ import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './e
  * The command table: name → spec, and the one place every transport runs a command through.
  *
  * `execute` does what Redis's processCommand does before and after a handler, in this order: look the
- * command up, check arity (and the subcommand of a container), require AUTH when `requirepass` is set, free
- * memory for commands flagged `denyoom` (or refuse with OOM), run the handler, count calls, time and errors.
- * No allocation on this path: the stats objects are created once per command name.
+ * command up, check arity (and the subcommand of a container), require AUTH when `requirepass` is set, evict
+ * when over `maxmemory` (refusing commands flagged `denyoom` with OOM if nothing can go), run the handler,
+ * count calls, time and errors.
+ *
+ * The hot path allocates nothing: each command has an entry with its flags decoded to booleans and its stats
+ * object cached; names are indexed in lower and upper case, so "GET" and "get" hit without `toLowerCase`.
  */
+interface Entry {
+  readonly spec: CommandSpec;
+  readonly denyoom: boolean;
+  readonly noAuth: boolean;
+  /** Stats of this command in the server they were last looked up for (one table serves one node). */
+  stats: CommandStats | undefined;
+  statsOwner: ServerState | undefined;
+}
+
+function entryOf(spec: CommandSpec): Entry {
+  return {
+    spec,
+    denyoom: spec.flags.includes('denyoom'),
+    noAuth: spec.flags.includes('no_auth'),
+    stats: undefined,
+    statsOwner: undefined,
+  };
+}
+
+function statsOf(entry: Entry, server: ServerState): CommandStats {
+  if (entry.statsOwner !== server || entry.stats === undefined) {
+    entry.stats = server.statsFor(entry.spec.name);
+    entry.statsOwner = server;
+  }
+  return entry.stats;
+}
+
 export class CommandTable {
-  private readonly commands = new Map<string, CommandSpec>();
+  private readonly byName = new Map<string, Entry>();
+  private readonly specs: CommandSpec[] = [];
+  /** Subcommand entries by "container|sub". */
+  private readonly subEntries = new Map<string, Entry>();
 
   constructor(specs: Iterable<CommandSpec> = []) {
     for (const spec of specs) this.register(spec);
   }
 
   register(spec: CommandSpec): void {
-    if (this.commands.has(spec.name)) throw new Error(`command ${spec.name} registered twice`);
-    this.commands.set(spec.name, spec);
+    if (this.byName.has(spec.name)) throw new Error(`command ${spec.name} registered twice`);
+    const entry = entryOf(spec);
+    this.byName.set(spec.name, entry);
+    this.byName.set(spec.name.toUpperCase(), entry);
+    this.specs.push(spec);
+    for (const sub of spec.subcommands ?? []) this.subEntries.set(sub.name, entryOf(sub));
   }
 
   registerAll(specs: Iterable<CommandSpec>): void {
@@ -35,61 +72,69 @@ export class CommandTable {
 
   /** Case-insensitive lookup. */
   lookup(name: string): CommandSpec | undefined {
-    return this.commands.get(name) ?? this.commands.get(name.toLowerCase());
+    return (this.byName.get(name) ?? this.byName.get(name.toLowerCase()))?.spec;
   }
 
   all(): IterableIterator<CommandSpec> {
-    return this.commands.values();
+    return this.specs.values();
   }
 
   get size(): number {
-    return this.commands.size;
+    return this.specs.length;
   }
 
   execute(ctx: CommandContext, args: string[]): void {
     const { reply, server } = ctx;
-    let spec = this.commands.get(args[0]);
-    if (spec === undefined) spec = this.commands.get(args[0].toLowerCase());
-    if (spec === undefined) {
+    let entry = this.byName.get(args[0]);
+    if (entry === undefined) entry = this.byName.get(args[0].toLowerCase());
+    if (entry === undefined) {
       server.totalErrorReplies++;
       // Redis checks auth before telling an unauthenticated client anything about the command table.
       reply.error(server.requirePass !== '' && !ctx.client.authenticated ? NOAUTH : unknownCommand(args));
       return;
     }
-    let statsName = spec.name;
-    if (spec.subcommands !== undefined && args.length > 1) {
-      const sub = findSubcommand(spec, args[1]);
+    if (entry.spec.subcommands !== undefined && args.length > 1) {
+      const sub = this.subEntries.get(`${entry.spec.name}|${args[1].toLowerCase()}`);
       if (sub === undefined) {
         if (!isHelp(args[1])) {
           server.totalErrorReplies++;
-          server.statsFor(spec.name).rejectedCalls++;
-          reply.error(unknownSubcommand(args[1], spec.name));
+          statsOf(entry, server).rejectedCalls++;
+          reply.error(unknownSubcommand(args[1], entry.spec.name));
           return;
         }
       } else {
-        spec = sub;
-        statsName = sub.name;
+        entry = sub;
       }
     }
-    const stats = server.statsFor(statsName);
+    const spec = entry.spec;
+    const stats = statsOf(entry, server);
     const arity = spec.arity;
     if ((arity > 0 && args.length !== arity) || args.length < -arity) {
       stats.rejectedCalls++;
       server.totalErrorReplies++;
-      reply.error(WRONG_ARITY(statsName));
+      reply.error(WRONG_ARITY(spec.name));
       return;
     }
-    if (server.requirePass !== '' && !ctx.client.authenticated && !spec.flags.includes('no_auth')) {
+    if (server.requirePass !== '' && !ctx.client.authenticated && !entry.noAuth) {
       stats.rejectedCalls++;
       server.totalErrorReplies++;
       reply.error(NOAUTH);
       return;
     }
-    if (ctx.engine.maxmemory !== 0 && spec.flags.includes('denyoom') && !ctx.engine.freeMemoryIfNeeded()) {
-      stats.rejectedCalls++;
-      server.totalErrorReplies++;
-      reply.error(OOM);
-      return;
+    const engine = ctx.engine;
+    if (engine.maxmemory !== 0 && (entry.denyoom || engine.usedMemory() > engine.maxmemory)) {
+      // As Redis's processCommand: evict before every command, so memory is back under the limit whatever runs
+      // next (INFO included); only commands that may grow memory (denyoom) are refused when nothing can go.
+      const rejectionsBefore = engine.stats.oomRejections;
+      if (!engine.freeMemoryIfNeeded()) {
+        if (entry.denyoom) {
+          stats.rejectedCalls++;
+          server.totalErrorReplies++;
+          reply.error(OOM);
+          return;
+        }
+        engine.stats.oomRejections = rejectionsBefore; // a read was not refused
+      }
     }
     const errorsBefore = reply.errors;
     const start = performance.now();
@@ -104,7 +149,7 @@ export class CommandTable {
       stats.failedCalls++;
       server.totalErrorReplies++;
     }
-    ctx.client.lastCommand = statsName;
+    ctx.client.lastCommand = spec.name;
   }
 }
 
@@ -118,12 +163,6 @@ function isHelp(arg: string): boolean {
   return arg.length === 4 && arg.toLowerCase() === 'help';
 }
 
-/** Subcommand specs are named "container|sub", as Redis names them in COMMAND INFO and commandstats. */
-function findSubcommand(spec: CommandSpec, arg: string): CommandSpec | undefined {
-  const name = `${spec.name}|${arg.toLowerCase()}`;
-  for (const sub of spec.subcommands!) if (sub.name === name) return sub;
-  return undefined;
-}
 
 /** A table with every command family registered. */
 export function createCommandTable(): CommandTable {

@@ -36,7 +36,8 @@ describe('long double (INCRBYFLOAT arithmetic)', () => {
   it('parses hex floats and refuses what string2ld refuses', () => {
     expect(sum('0x1p3')).toBe('8');
     expect(sum('0X1.8P1')).toBe('3');
-    for (const bad of ['', ' 1', '1 ', 'nan', 'abc', '1e', '1e+', '.', '0x', '1e5000', '1e-5000']) {
+    // An embedded NUL stops strtold short of slen bytes, which string2ld refuses.
+    for (const bad of ['', ' 1', '1 ', 'nan', 'abc', '1e', '1e+', '.', '0x', '1e5000', '1e-5000', '1\0', '\0', '1\x00\x0042']) {
       expect(parseLongDouble(bad)).toBeUndefined();
     }
   });

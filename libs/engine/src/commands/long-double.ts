@@ -82,10 +82,8 @@ export function parseLongDouble(s: string): LongDouble | undefined {
   if (s.length === 0 || s.length >= MAX_CHARS) return undefined;
   const c0 = s.charCodeAt(0);
   if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return undefined;
-  // strtold reads a C string: an embedded NUL ends the text it sees (and "" reads as 0, fully consumed).
-  const nul = s.indexOf('\0');
-  if (nul >= 0) s = s.slice(0, nul);
-  if (s.length === 0) return LD_ZERO;
+  // strtold stops at an embedded NUL, but string2ld also requires it to have consumed all slen bytes: refuse.
+  if (s.indexOf('\0') >= 0) return undefined;
   let m = DECIMAL.exec(s);
   if (m !== null) {
     const digits = m[4] === undefined ? m[2] + m[3] : m[4];

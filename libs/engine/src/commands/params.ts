@@ -1,5 +1,10 @@
 import type { ParamSpec } from './config-store.js';
-import { EVICTION_POLICY_NAMES } from '../eviction/policy.js';
+import type { EvictionPolicyName } from '../eviction/policy.js';
+
+/** The policies in the order Redis lists them in its CONFIG SET error, so the message matches byte for byte. */
+const POLICIES_IN_REDIS_ORDER: readonly EvictionPolicyName[] = [
+  'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
+];
 
 /** Every parameter a node understands, named as redis.conf names it. docs/configuration.md mirrors this list. */
 export const NODE_PARAMS: readonly ParamSpec[] = [
@@ -11,7 +16,7 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'http-enabled', kind: 'bool', default: 'yes', mutable: false, help: 'Serve the HTTP API' },
   { name: 'databases', kind: 'integer', default: '16', mutable: false, min: 1, max: 256, help: 'Number of databases (SELECT 0..N-1)' },
   { name: 'maxmemory', kind: 'memory', default: '0', mutable: true, help: 'Memory limit for the dataset (bytes, or 100mb, 1gb); 0 = no limit' },
-  { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', mutable: true, values: EVICTION_POLICY_NAMES, help: 'What to do when maxmemory is reached' },
+  { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', mutable: true, values: POLICIES_IN_REDIS_ORDER, help: 'What to do when maxmemory is reached' },
   { name: 'maxmemory-samples', kind: 'integer', default: '5', mutable: true, min: 1, max: 64, help: 'Keys sampled per eviction by the sampled policies (LFU, volatile-ttl)' },
   { name: 'lfu-log-factor', kind: 'integer', default: '10', mutable: true, min: 0, max: 1000000, help: 'LFU counter logarithm factor' },
   { name: 'lfu-decay-time', kind: 'integer', default: '1', mutable: true, min: 0, max: 1000000, help: 'Minutes for the LFU counter to halve... decrement by one' },
