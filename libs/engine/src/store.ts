@@ -33,13 +33,15 @@ export interface StoreOptions {
 
 /**
  * Bytes accounted per entry on top of key and value lengths, so that used_memory tracks the real heap.
- * Measured with `process.memoryUsage()` (heapUsed + arrayBuffers deltas) for 1,000,000 entries of 16-byte
- * keys and 100-byte values on Node 20 x64: ~250 bytes per entry, 116 of them key and value bytes. The rest:
- * V8 string headers and alignment (~36: 16-byte header per string, values padded to 8), the Map entry and
- * its share of the hash table (~30), the key/value pointer array (~17 with slack), the slot arrays below
- * (41 bytes per slot, ~43 with the pool's power-of-two slack). Redis 7 needs ~200 bytes per such entry.
+ * Measured with `process.memoryUsage()` (heapUsed + arrayBuffers deltas, after gc) for 1,000,000 entries of
+ * 16-byte keys and 100-byte values on Node 20 x64: 245 bytes per entry, 116 of them key and value bytes
+ * (RSS grows ~290-300 per entry; Redis 7's used_memory grows ~200 for the same data). The other ~129:
+ * V8 string headers and alignment (~36: a 16-byte header per string, values padded to 8 bytes), the Map
+ * entry and its share of the hash table (~30), the key and value pointer arrays (~17 with growth slack),
+ * and the slot arrays below (41 bytes per slot, ~43 with the pool's power-of-two slack). Rounded up a
+ * little, since overestimating keeps the process under maxmemory.
  */
-export const ENTRY_OVERHEAD = 136;
+export const ENTRY_OVERHEAD = 132;
 
 /*
  * Per-slot record in `meta` (Int32Array, 4 words = 16 bytes), so that touching an entry reads and writes a

@@ -138,7 +138,7 @@ export function commandInfoCommands(table: CommandTable): readonly CommandSpec[]
   };
 
   const sub = (name: string, arity: number, summary: string, handler: CommandSpec['handler']): CommandSpec => ({
-    name, arity, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary, categories: ['slow', 'connection'], handler,
+    name, arity, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary, categories: ['slow'], handler,
   });
   return [
     {

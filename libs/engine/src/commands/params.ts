@@ -19,7 +19,7 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'maxmemory-policy', kind: 'enum', default: 'noeviction', mutable: true, values: POLICIES_IN_REDIS_ORDER, help: 'What to do when maxmemory is reached' },
   { name: 'maxmemory-samples', kind: 'integer', default: '5', mutable: true, min: 1, max: 64, help: 'Keys sampled per eviction by the sampled policies (LFU, volatile-ttl)' },
   { name: 'lfu-log-factor', kind: 'integer', default: '10', mutable: true, min: 0, max: 1000000, help: 'LFU counter logarithm factor' },
-  { name: 'lfu-decay-time', kind: 'integer', default: '1', mutable: true, min: 0, max: 1000000, help: 'Minutes for the LFU counter to halve... decrement by one' },
+  { name: 'lfu-decay-time', kind: 'integer', default: '1', mutable: true, min: 0, max: 1000000, help: 'Minutes of idleness that take one point off a key\'s LFU counter' },
   { name: 'requirepass', kind: 'string', default: '', mutable: true, sensitive: true, help: 'Password clients must AUTH with ("" = none)' },
   { name: 'maxclients', kind: 'integer', default: '10000', mutable: true, min: 1, max: 1000000, help: 'Maximum connected RESP clients' },
   { name: 'timeout', kind: 'integer', default: '0', mutable: true, min: 0, max: 2147483647, help: 'Close a RESP client idle this many seconds (0 = never)' },
@@ -33,5 +33,5 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'save', kind: 'save', default: '', mutable: true, help: 'RDB snapshot points: ringcache has no RDB snapshots, so only "" is accepted', validate: (v) => (v === '' ? undefined : 'ringcache has no RDB snapshots; save must be ""') },
   { name: 'dir', kind: 'string', default: '.', mutable: false, help: 'Working directory for persistence files' },
   { name: 'loglevel', kind: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], help: 'Log verbosity' },
-  { name: 'cluster-enabled', kind: 'bool', default: 'no', mutable: false, help: 'Cluster mode (issue #4); standalone when no' },
+  { name: 'cluster-enabled', kind: 'bool', default: 'no', mutable: false, help: 'Cluster mode: only "no" (standalone) until the cluster lands (issue #4)', validate: (v) => (v === 'yes' ? 'cluster mode is not implemented yet (issue #4); cluster-enabled must be no' : undefined) },
 ];

@@ -33,7 +33,6 @@ export class RespDispatcher {
       ctx = { engine: this.engine, keyspace: this.engine.keyspace, server: this.server, client: session, reply };
       this.contexts.set(session.id, ctx);
     }
-    session.lastInteraction = this.engine.clock.now();
     this.table.execute(ctx, args);
   }
 }
