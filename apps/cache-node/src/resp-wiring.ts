@@ -1,7 +1,7 @@
 /**
- * Wires the RESP server to the node: its options from the config (and CONFIG SET changes to the limits that
- * may change at run time), client ids from ServerState, AUTH from requirepass, and its counters shown through
- * ServerState so INFO and /metrics read one set of numbers.
+ * Wires the RESP server to the node: its options from the config (and CONFIG SET changes to the limits and
+ * the idle timeout, which may change at run time), client ids from ServerState, AUTH from requirepass, and
+ * its counters shown through ServerState so INFO and /metrics read one set of numbers.
  */
 import type { ConfigStore } from '../../../libs/engine/src/commands/config-store.js';
 import { parseMemory } from '../../../libs/engine/src/commands/config-store.js';
@@ -23,16 +23,18 @@ export function respServerOptions(config: ConfigStore, server: ServerState, host
     clientOutputBufferLimit: normalOutputBufferLimit(config.get('client-output-buffer-limit')),
     clientQueryBufferLimit: config.getNumber('client-query-buffer-limit'),
     protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
+    idleTimeout: config.getNumber('timeout'),
     nextClientId: () => server.nextClientId(),
     authRequired: () => server.requirePass !== '',
   };
 }
 
-/** CONFIG SET of the RESP limits the server reads at run time (parser limits apply to new connections). */
+/** CONFIG SET of the RESP limits and timeout the server reads at run time (parser limits apply to new connections). */
 export function followRespConfig(config: ConfigStore, resp: RespServer): void {
   config.onChange((name, value) => {
     if (name === 'maxclients') resp.maxClients = Number(value);
     else if (name === 'client-output-buffer-limit') resp.clientOutputBufferLimit = normalOutputBufferLimit(value);
+    else if (name === 'timeout') resp.idleTimeout = Number(value);
   });
 }
 

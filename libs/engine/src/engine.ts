@@ -26,6 +26,8 @@ export interface EngineOptions {
   lfuDecayTime?: number;
   /** 1..10; default 1. */
   activeExpireEffort?: number;
+  /** Active expiry cycles per second (Redis hz, 1..500); default 10. */
+  hz?: number;
   /** Default SystemClock. */
   clock?: Clock;
   /** Default Math.random; tests inject a seeded one. */
@@ -46,6 +48,7 @@ export class Engine {
   private currentPolicy: EvictionPolicy;
   private externalBytes = 0;
   private timer: NodeJS.Timeout | undefined;
+  private cyclesPerSecond: number;
 
   constructor(options: EngineOptions = {}, policy?: EvictionPolicy) {
     this.clock = options.clock ?? new SystemClock();
@@ -53,6 +56,7 @@ export class Engine {
     this.maxmemory = options.maxmemory ?? 0;
     this.maxmemorySamples = options.maxmemorySamples ?? 5;
     this.activeExpireEffort = options.activeExpireEffort ?? 1;
+    this.cyclesPerSecond = options.hz ?? 10;
     this.keyspace = new Store({
       databases: this.databases,
       clock: this.clock,
@@ -124,16 +128,34 @@ export class Engine {
 
   /** One bounded active-expiry cycle; returns keys expired. */
   activeExpireCycle(timeBudgetMs?: number): number {
-    return activeExpireCycle(this.keyspace, this.clock.now(), this.activeExpireEffort, timeBudgetMs ?? expireCycleBudgetMs(this.activeExpireEffort));
+    return activeExpireCycle(this.keyspace, this.clock.now(), this.activeExpireEffort, timeBudgetMs ?? this.cycleBudgetMs());
   }
 
-  /** Start the periodic active expiry (every 100 ms, Redis hz 10); the timer does not keep the process alive. */
+  /** Active expiry cycles per second (Redis hz); the cycle runs every 1000/hz ms. */
+  get hz(): number {
+    return this.cyclesPerSecond;
+  }
+
+  /** CONFIG SET hz: a running timer restarts at the new interval. */
+  setHz(hz: number): void {
+    this.cyclesPerSecond = hz;
+    if (this.timer === undefined) return;
+    this.stop();
+    this.start();
+  }
+
+  /** As Redis, a cycle may use the same share of each tick whatever hz is: the budget scales with 1/hz. */
+  private cycleBudgetMs(): number {
+    return (expireCycleBudgetMs(this.activeExpireEffort) * (1000 / this.cyclesPerSecond)) / EXPIRE_CYCLE_INTERVAL_MS;
+  }
+
+  /** Start the periodic active expiry (every 1000/hz ms); the timer does not keep the process alive. */
   start(): void {
     if (this.timer !== undefined) return;
     this.timer = setInterval(() => {
       this.keyspace.refreshClock();
       this.activeExpireCycle();
-    }, EXPIRE_CYCLE_INTERVAL_MS);
+    }, 1000 / this.cyclesPerSecond);
     this.timer.unref();
   }
 

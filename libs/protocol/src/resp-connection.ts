@@ -104,6 +104,9 @@ export class RespConnection implements ClientSession {
   };
 
   private readonly onDrain = (): void => {
+    // Replies going out count as interaction (as Redis's writeToClient): a client slowly reading a big
+    // reply is not idle, though reading its input is paused meanwhile.
+    this.lastInteraction = Date.now();
     if (!this.waitingForDrain || this.state !== OPEN) return;
     this.waitingForDrain = false;
     this.socket.resume();

@@ -262,6 +262,60 @@ describe('RespServer', () => {
     expect(dispatcher.disconnects).toBe(1);
   });
 
+  describe('timeout (idle clients)', () => {
+    it('closes a client idle for more than idleTimeout seconds, without a reply', async () => {
+      const { server, dispatcher, port } = await start({ idleTimeout: 2 });
+      const client = await raw(port);
+      client.socket.write('PING\r\n');
+      await until(() => client.received() === '+PONG\r\n', 'PONG');
+      const [connection] = server.connections;
+      const last = connection.lastInteraction;
+      expect(server.closeIdleClients(last + 2000)).toBe(0);
+      expect(server.closeIdleClients(last + 2001)).toBe(1);
+      await client.closed;
+      expect(client.received()).toBe('+PONG\r\n');
+      await until(() => server.connectedClients === 0 && dispatcher.disconnects === 1, 'cleanup');
+    });
+
+    it('counts from the last input, and only closes the idle clients', async () => {
+      const { server, port } = await start({ idleTimeout: 1 });
+      const idle = await raw(port);
+      const busy = await raw(port);
+      await until(() => server.connections.size === 2, 'connected');
+      const [idleConnection, busyConnection] = server.connections;
+      idleConnection.lastInteraction = 0;
+      busyConnection.lastInteraction = 0;
+      busy.socket.write('PING\r\n');
+      await until(() => busy.received() === '+PONG\r\n', 'PONG');
+      expect(server.closeIdleClients()).toBe(1);
+      await idle.closed;
+      expect(busy.isClosed()).toBe(false);
+    });
+
+    it('never closes with timeout 0, and follows a change at run time', async () => {
+      const { server, port } = await start();
+      const client = await raw(port);
+      await until(() => server.connections.size === 1, 'connected');
+      const [connection] = server.connections;
+      const far = connection.lastInteraction + 10 * 365 * 86_400_000;
+      expect(server.closeIdleClients(far)).toBe(0);
+      server.idleTimeout = 300;
+      expect(server.closeIdleClients(connection.lastInteraction + 299_000)).toBe(0);
+      expect(server.closeIdleClients(connection.lastInteraction + 301_000)).toBe(1);
+      await client.closed;
+    });
+
+    it('checks periodically on its own', async () => {
+      const { server, port } = await start({ idleTimeout: 1, idleCheckInterval: 20 });
+      const client = await raw(port);
+      const started = Date.now();
+      await client.closed; // bounded by the spec's timeout if the check never runs
+      expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+      expect(Date.now() - started).toBeLessThan(2500);
+      await until(() => server.connectedClients === 0, 'cleanup');
+    });
+  });
+
   it('close() stops listening and drops clients', async () => {
     const { server, dispatcher, port } = await start();
     const client = await raw(port);

@@ -27,6 +27,10 @@ export interface RespServerOptions {
   authRequired?: () => boolean;
   /** tcp-keepalive in seconds; default 300, 0 = off. */
   tcpKeepAlive?: number;
+  /** timeout: seconds a client may stay idle before it is closed; default 0 = never. */
+  idleTimeout?: number;
+  /** How often idle clients are looked for, in ms; default 1000 (Redis's clientsCron does it once a second). */
+  idleCheckInterval?: number;
 }
 
 const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n';
@@ -49,12 +53,15 @@ export class RespServer implements ConnectionHost {
   /** Limits that may change at run time (CONFIG SET); parser limits apply to connections made afterwards. */
   maxClients: number;
   clientOutputBufferLimit: number;
+  /** timeout in seconds (0 = never): clients with no input for longer are closed by the periodic check. */
+  idleTimeout: number;
 
   readonly connections = new Set<RespConnection>();
   private readonly server: Server;
   private readonly nextClientId: () => number;
   private readonly authRequired: () => boolean;
   private lastId = 0;
+  private idleCheck: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly options: RespServerOptions,
@@ -62,6 +69,7 @@ export class RespServer implements ConnectionHost {
   ) {
     this.maxClients = options.maxClients ?? 10000;
     this.clientOutputBufferLimit = options.clientOutputBufferLimit ?? 0;
+    this.idleTimeout = options.idleTimeout ?? 0;
     this.nextClientId = options.nextClientId ?? (() => ++this.lastId);
     this.authRequired = options.authRequired ?? (() => false);
     this.server = createServer({ noDelay: true }, this.onConnection);
@@ -74,6 +82,7 @@ export class RespServer implements ConnectionHost {
       this.server.once('error', onError);
       this.server.listen(this.options.port, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', onError);
+        this.idleCheck ??= setInterval(() => this.closeIdleClients(), this.options.idleCheckInterval ?? 1000).unref();
         resolve(this.server.address() as AddressInfo);
       });
     });
@@ -92,6 +101,8 @@ export class RespServer implements ConnectionHost {
 
   /** Stops listening and drops every client; resolves when the listener is closed. */
   close(): Promise<void> {
+    clearInterval(this.idleCheck);
+    this.idleCheck = undefined;
     return new Promise((resolve) => {
       if (!this.server.listening) {
         for (const connection of this.connections) connection.close(false);
@@ -101,6 +112,24 @@ export class RespServer implements ConnectionHost {
       this.server.close(() => resolve());
       for (const connection of this.connections) connection.close(false);
     });
+  }
+
+  /**
+   * Closes, without a reply, every client whose last input is more than idleTimeout seconds before `now`
+   * (as Redis's clientsCronHandleTimeout; no blocked or pub/sub clients exist here to exempt). Returns how
+   * many it closed. The periodic check calls it; tests call it with a `now` of their choosing.
+   */
+  closeIdleClients(now = Date.now()): number {
+    if (this.idleTimeout <= 0) return 0;
+    const maxIdle = this.idleTimeout * 1000;
+    let closed = 0;
+    for (const connection of this.connections) {
+      if (now - connection.lastInteraction > maxIdle) {
+        connection.close(false);
+        closed++;
+      }
+    }
+    return closed;
   }
 
   removeConnection(connection: RespConnection): void {

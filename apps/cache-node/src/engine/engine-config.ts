@@ -11,6 +11,7 @@ export function engineOptions(config: ConfigStore): EngineOptions {
     lfuLogFactor: config.getNumber('lfu-log-factor'),
     lfuDecayTime: config.getNumber('lfu-decay-time'),
     activeExpireEffort: config.getNumber('active-expire-effort'),
+    hz: config.getNumber('hz'),
   };
 }
 
@@ -39,6 +40,9 @@ export function applyConfigChange(engine: Engine, config: ConfigStore, name: str
       break;
     case 'active-expire-effort':
       engine.activeExpireEffort = Number(value);
+      break;
+    case 'hz':
+      engine.setHz(Number(value));
       break;
   }
 }

@@ -19,6 +19,7 @@ describe('EngineModule', () => {
     config.set('maxmemory-policy', 'volatile-lru', true);
     config.set('maxmemory-samples', '9', true);
     config.set('databases', '4', true);
+    config.set('hz', '25', true);
     moduleRef = await Test.createTestingModule({ imports: [NodeConfigModule.forRoot(config), EngineModule] }).compile();
     await moduleRef.init();
     engine = moduleRef.get(Engine);
@@ -32,6 +33,7 @@ describe('EngineModule', () => {
     expect(engine.maxmemory).toBe(10 * 1024 * 1024);
     expect(engine.maxmemorySamples).toBe(9);
     expect(engine.databases).toBe(4);
+    expect(engine.hz).toBe(25);
     expect(moduleRef.get<EvictionPolicy>(EVICTION_POLICY).name).toBe('volatile-lru');
     expect(engine.policy).toBe(moduleRef.get(EVICTION_POLICY));
   });
@@ -47,6 +49,8 @@ describe('EngineModule', () => {
     expect(engine.lfuLogFactor).toBe(20);
     executor.call(['CONFIG', 'SET', 'active-expire-effort', '5']);
     expect(engine.activeExpireEffort).toBe(5);
+    executor.call(['CONFIG', 'SET', 'hz', '100']);
+    expect(engine.hz).toBe(100);
   });
 
   it('evicts at once when CONFIG SET lowers maxmemory under the used memory', () => {

@@ -40,6 +40,8 @@ describe('Nest TCP message patterns through a real ClientProxy', () => {
     await send('set', { key: 'p', value: 'v' });
     expect(await send('ttl', { key: 'p' })).toBe(-1);
     expect(await send('ttl', { key: 'missing' })).toBe(-2);
+    await send('set', { key: 'nullttl', value: 'v', ttl_ms: null });
+    expect(await send('ttl', { key: 'nullttl' })).toBe(-1);
   });
 
   it('expire answers a boolean', async () => {
@@ -57,6 +59,10 @@ describe('Nest TCP message patterns through a real ClientProxy', () => {
     expect(await send('exists', { key: 'c' })).toBe(1);
     expect(await send('del', { keys: ['a', 'b', 'zz'] })).toBe(2);
     expect(await send('del', { key: 'c' })).toBe(1);
+    // keys wins when both are given
+    await send('mset', { entries: { a: '1', c: '3' } });
+    expect(await send('del', { key: 'c', keys: ['a'] })).toBe(1);
+    expect(await send('exists', { keys: ['a', 'c'] })).toBe(1);
   });
 
   it('incr by 1 or by a given amount', async () => {
