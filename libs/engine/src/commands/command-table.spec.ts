@@ -96,8 +96,11 @@ describe('CommandTable', () => {
     expect(server.statsFor('set').calls).toBe(1);
     expect(server.statsFor('incr').failedCalls).toBe(1);
     expect(server.totalCommandsProcessed).toBe(3);
+    // Latency is sampled on one command in 8, each sample weighing 8.
+    for (let i = 0; i < 13; i++) run('get', 'k');
     const bucketTotal = server.latencyBuckets.reduce((a, b) => a + b, 0);
-    expect(bucketTotal).toBe(3);
+    expect(bucketTotal).toBe(16);
+    expect(server.totalCommandsProcessed).toBe(16);
   });
 
   it('refuses to register a command twice', () => {

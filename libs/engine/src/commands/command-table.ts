@@ -47,7 +47,17 @@ function statsOf(entry: Entry, server: ServerState): CommandStats {
   return entry.stats;
 }
 
+/**
+ * Latency is measured on one command in TIMING_SAMPLE (a power of two). Reading the clock twice costs about
+ * 200 ns on this kind of VM, about 10% of a pipelined GET, so timing every command is too dear; a systematic
+ * 1-in-8 sample keeps INFO commandstats `usec` and the latency histogram unbiased estimates, while `calls`
+ * stay exact.
+ */
+const TIMING_SAMPLE = 8;
+const TIMING_MASK = TIMING_SAMPLE - 1;
+
 export class CommandTable {
+  private tick = 0;
   private readonly byName = new Map<string, Entry>();
   private readonly specs: CommandSpec[] = [];
   /** Subcommand entries by "container|sub". */
@@ -137,14 +147,19 @@ export class CommandTable {
       }
     }
     const errorsBefore = reply.errors;
-    const start = performance.now();
-    spec.handler(ctx, args);
-    const us = (performance.now() - start) * 1000;
+    if ((++this.tick & TIMING_MASK) === 0) {
+      const start = performance.now();
+      spec.handler(ctx, args);
+      const us = (performance.now() - start) * 1000;
+      // One timed call stands for TIMING_SAMPLE calls: sums and counts stay unbiased estimates.
+      stats.usec += us * TIMING_SAMPLE;
+      server.latencySumUs += us * TIMING_SAMPLE;
+      server.latencyBuckets[bucketOf(us)] += TIMING_SAMPLE;
+    } else {
+      spec.handler(ctx, args);
+    }
     stats.calls++;
-    stats.usec += us;
     server.totalCommandsProcessed++;
-    server.latencySumUs += us;
-    server.latencyBuckets[bucketOf(us)]++;
     if (reply.errors !== errorsBefore) {
       stats.failedCalls++;
       server.totalErrorReplies++;
