@@ -66,7 +66,8 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000)
   });
 
   it('serves /metrics with default and ringcache_ metrics', async () => {
-    await fetch(`http://127.0.0.1:${ports.http}/cache/x`);
+    // Latency is sampled on one command in 8: run enough commands for the histogram to have a sample.
+    for (let i = 0; i < 8; i++) await fetch(`http://127.0.0.1:${ports.http}/cache/x`);
     const res = await fetch(`http://127.0.0.1:${ports.http}/metrics`);
     expect(res.status).toBe(200);
     const text = await res.text();
