@@ -72,7 +72,7 @@ function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 20_000)
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).toMatch(/^process_cpu_user_seconds_total /m);
-    expect(text).toMatch(/^ringcache_keyspace_misses_total 1$/m);
+    expect(text).toMatch(/^ringcache_keyspace_misses_total 8$/m);
     expect(text).toMatch(/^ringcache_memory_max_bytes 67108864$/m);
     expect(text).toMatch(/^ringcache_command_latency_seconds_bucket\{le="\+Inf"\} [1-9]/m);
   });

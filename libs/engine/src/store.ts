@@ -119,6 +119,8 @@ export class Store implements Keyspace {
   private readonly epoch: number;
   /** Cached access time; see accessTime(). */
   private lruClock: number;
+  /** lruClock - epoch as stored in M_TOUCHED (wrapped to int32), kept with lruClock. */
+  private lruStamp = 0;
   private accessCountdown = ACCESS_CLOCK_REFRESH;
   private readonly exactAccessTime: boolean;
 
@@ -193,11 +195,13 @@ export class Store implements Keyspace {
       this.insert(db, map, key, value, keepTtl ? 0 : expireAt);
       return;
     }
-    this.valueOf[slot] = value;
-    const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
-    this.datasetBytes += bytes - this.bytesOf[slot];
-    this.bytesOf[slot] = bytes;
-    if (!keepTtl && expireAt !== this.expireAtOf[slot]) this.changeExpire(slot, expireAt);
+    this.replaceValue(slot, key, value);
+    if (!keepTtl) {
+      // The meta word says whether the slot has a TTL, so a persistent key overwritten without one never
+      // reads expireAtOf.
+      const volatile = (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) !== 0;
+      if (volatile ? expireAt !== this.expireAtOf[slot] : expireAt !== 0) this.changeExpire(slot, expireAt);
+    }
     this.touch(slot);
   }
 
@@ -367,7 +371,7 @@ export class Store implements Keyspace {
 
   /** Refresh the cached access time (the engine calls this every 100 ms, as Redis's serverCron). */
   refreshClock(): void {
-    this.lruClock = this.clock.now();
+    this.setLruClock(this.clock.now());
   }
 
   // ==== Slot view for eviction policies and the expiry cycle (engine-internal) ====
@@ -468,7 +472,7 @@ export class Store implements Keyspace {
   evictSlot(slot: number): void {
     const db = this.dbOf[slot];
     const key = this.keyOf[slot] as string;
-    this.removeSlot(slot);
+    this.removeSlotOf(slot, db, key);
     this.stats.evictedKeys++;
     const cb = this.listener.onKeyRemoved;
     if (cb !== undefined) cb(db, key, 'evicted');
@@ -487,8 +491,13 @@ export class Store implements Keyspace {
   /** The clock, read for TTL decisions; keeps the cached access time fresh as a side effect. */
   private now(): number {
     const t = this.clock.now();
-    this.lruClock = t;
+    this.setLruClock(t);
     return t;
+  }
+
+  private setLruClock(t: number): void {
+    this.lruClock = t;
+    this.lruStamp = (t - this.epoch) | 0;
   }
 
   /**
@@ -501,7 +510,7 @@ export class Store implements Keyspace {
   private accessTime(): number {
     if (this.exactAccessTime || --this.accessCountdown === 0) {
       this.accessCountdown = ACCESS_CLOCK_REFRESH;
-      this.lruClock = this.clock.now();
+      this.setLruClock(this.clock.now());
     }
     return this.lruClock;
   }
@@ -527,23 +536,34 @@ export class Store implements Keyspace {
     return slot;
   }
 
-  /** Record an access: move to the front of its recency list, stamp the time, bump LFU if tracked. */
+  /**
+   * Record an access: stamp the time, bump LFU if tracked, move to the front of its recency list. A slot
+   * whose M_PREV is -1 is already its list's head; otherwise the list has another slot, so the splice
+   * below needs no empty-list cases.
+   */
   private touch(slot: number): void {
     const meta = this.meta;
     const m = META_WORDS * slot;
     const now = this.accessTime();
-    meta[m + M_TOUCHED] = now - this.epoch;
+    meta[m + M_TOUCHED] = this.lruStamp;
     const word = meta[m + M_LFU];
     if (this.trackFrequency) {
       const minute = lfuMinutes(now);
       const counter = lfuLogIncr(lfuDecayed(word & 0xff, (word >>> 8) & 0xffff, minute, this.lfuDecayTime), this.lfuLogFactor, this.random);
       meta[m + M_LFU] = (word & VOLATILE_BIT) | (minute << 8) | counter;
     }
+    const p = meta[m + M_PREV];
+    if (p === -1) return;
     const list = word & VOLATILE_BIT ? VOLATILE : PERSISTENT;
-    if (this.heads[list] !== slot) {
-      this.unlink(slot, list);
-      this.pushHead(slot, list);
-    }
+    const n = meta[m + M_NEXT];
+    meta[META_WORDS * p + M_NEXT] = n;
+    if (n === -1) this.tails[list] = p;
+    else meta[META_WORDS * n + M_PREV] = p;
+    const h = this.heads[list];
+    meta[m + M_PREV] = -1;
+    meta[m + M_NEXT] = h;
+    meta[META_WORDS * h + M_PREV] = slot;
+    this.heads[list] = slot;
   }
 
   /*
@@ -571,6 +591,25 @@ export class Store implements Keyspace {
     this.heads[list] = slot;
   }
 
+  /**
+   * Store a new value in a live slot and account the size change. A string's accounted bytes are a
+   * function of its key and value lengths (resized() computes the same), so when the old value is a string
+   * its bytes need not be read back, and an equal size writes nothing.
+   */
+  private replaceValue(slot: number, key: string, value: Value): void {
+    const old = this.valueOf[slot];
+    this.valueOf[slot] = value;
+    const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
+    if (typeof old === 'string') {
+      const before = key.length + old.length + ENTRY_OVERHEAD;
+      if (bytes === before) return;
+      this.datasetBytes += bytes - before;
+    } else {
+      this.datasetBytes += bytes - this.bytesOf[slot];
+    }
+    this.bytesOf[slot] = bytes;
+  }
+
   private insert(db: number, map: Map<string, number>, key: string, value: Value, expireAt: number): void {
     const slot = this.allocSlot();
     const now = this.accessTime();
@@ -582,7 +621,7 @@ export class Store implements Keyspace {
     const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
     this.bytesOf[slot] = bytes;
     this.datasetBytes += bytes;
-    this.meta[m + M_TOUCHED] = now - this.epoch;
+    this.meta[m + M_TOUCHED] = this.lruStamp;
     this.meta[m + M_LFU] = (expireAt !== 0 ? VOLATILE_BIT : 0) | (lfuMinutes(now) << 8) | LFU_INIT_VAL;
     if (expireAt !== 0) {
       this.expireAtOf[slot] = expireAt;
@@ -637,7 +676,7 @@ export class Store implements Keyspace {
   private expireSlot(slot: number): void {
     const db = this.dbOf[slot];
     const key = this.keyOf[slot] as string;
-    this.removeSlot(slot);
+    this.removeSlotOf(slot, db, key);
     this.stats.expiredKeys++;
     const cb = this.listener.onKeyRemoved;
     if (cb !== undefined) cb(db, key, 'expired');
@@ -645,8 +684,11 @@ export class Store implements Keyspace {
 
   /** Free a slot. Its other numeric fields are left as they are: nothing reads them before the slot is reused. */
   private removeSlot(slot: number): void {
-    const db = this.dbOf[slot];
-    this.maps[db].delete(this.keyOf[slot] as string);
+    this.removeSlotOf(slot, this.dbOf[slot], this.keyOf[slot] as string);
+  }
+
+  private removeSlotOf(slot: number, db: number, key: string): void {
+    this.maps[db].delete(key);
     if (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) {
       this.unlink(slot, VOLATILE);
       this.removeVolatile(slot, db, this.expireAtOf[slot]);
