@@ -7,6 +7,9 @@ import { clientCommands } from './client.js';
 import { commandInfoCommands } from './command-info.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
 /**
@@ -185,6 +188,9 @@ export function createCommandTable(): CommandTable {
   table.registerAll(connectionCommands);
   table.registerAll(stringCommands);
   table.registerAll(keyCommands);
+  table.registerAll(listCommands);
+  table.registerAll(hashCommands);
+  table.registerAll(setCommands);
   table.registerAll(infoCommands);
   table.registerAll(configCommands);
   table.registerAll(clientCommands);

@@ -25,3 +25,11 @@ export function unknownCommand(args: readonly string[]): string {
 export function unknownSubcommand(sub: string, container: string): string {
   return `ERR unknown subcommand '${sub.slice(0, 128)}'. Try ${container.toUpperCase()} HELP.`;
 }
+
+/**
+ * Largest |count| a "with repetitions" random reply (HRANDFIELD/SRANDMEMBER with a negative count) may ask
+ * for. Redis 7.0 tries to build any such reply and a count like -1e12 exhausts its memory (redis-server
+ * 7.0.15 dies); a node must not die on bad input, so past this bound ringcache refuses with an error.
+ */
+export const MAX_RANDOM_REPLY = 100_000_000;
+export const RANDOM_REPLY_TOO_LARGE = `ERR count is out of range: at most ${MAX_RANDOM_REPLY} random elements per reply`;

@@ -5,9 +5,10 @@
  */
 import type { CommandContext, CommandSpec } from './command.js';
 import type { Value } from '../value.js';
-import { NO_SUCH_KEY, SYNTAX, NOT_INTEGER, unknownSubcommand, WRONG_ARITY } from './errors.js';
-import { expireArgument, isIntegerString, parseInteger } from './args.js';
+import { NO_SUCH_KEY, SYNTAX, unknownSubcommand, WRONG_ARITY } from './errors.js';
+import { expireArgument, isIntegerString } from './args.js';
 import { globMatch } from './glob.js';
+import { parseScanCursor, parseScanOptions } from './scan-args.js';
 import { replyHelp } from './config.js';
 
 /**
@@ -166,50 +167,14 @@ function keys(ctx: CommandContext, args: string[]): void {
   for (const key of found) ctx.reply.bulk(key);
 }
 
-const UNSIGNED = /^\+?\d*$/;
-const U64_MAX = 18446744073709551615n;
-
-/**
- * SCAN's cursor as Redis's strtoul: decimal digits with an optional sign ("-1" wraps around to 2^64 - 1),
- * "" reads as 0; no leading space, no trailing garbage, no overflow past 2^64 - 1.
- */
-function parseCursor(text: string): number | undefined {
-  const c0 = text.charCodeAt(0);
-  if (c0 === 32 || (c0 >= 9 && c0 <= 13)) return undefined;
-  const negative = c0 === 45;
-  const digits = negative ? '+' + text.slice(1) : text;
-  if (!UNSIGNED.test(digits) || (negative && digits.length === 1)) return undefined;
-  if (digits.length === 0 || digits === '+') return digits.length === 0 ? 0 : undefined;
-  const body = digits.charCodeAt(0) === 43 ? digits.slice(1) : digits;
-  if (body.length <= 15) return negative ? Number(U64_MAX + 1n - BigInt(body)) : Number(body);
-  const v = BigInt(body);
-  if (v > U64_MAX) return undefined;
-  return Number(negative ? (v === 0n ? 0n : U64_MAX + 1n - v) : v);
-}
 
 function scan(ctx: CommandContext, args: string[]): void {
   const { keyspace, reply } = ctx;
-  const cursor = parseCursor(args[1]);
+  const cursor = parseScanCursor(args[1]);
   if (cursor === undefined) return reply.error('ERR invalid cursor');
-  let count = 10;
-  let pattern: string | undefined;
-  let typeName: string | undefined;
-  for (let i = 2; i < args.length; i += 2) {
-    const opt = args[i].toLowerCase();
-    const hasValue = i + 1 < args.length;
-    if (opt === 'count' && hasValue) {
-      const n = parseInteger(args[i + 1]);
-      if (n === undefined) return reply.error(NOT_INTEGER);
-      if (n < 1) return reply.error(SYNTAX);
-      count = n;
-    } else if (opt === 'match' && hasValue) {
-      pattern = args[i + 1] === '*' ? undefined : args[i + 1];
-    } else if (opt === 'type' && hasValue) {
-      typeName = args[i + 1].toLowerCase();
-    } else {
-      return reply.error(SYNTAX);
-    }
-  }
+  const options = parseScanOptions(args, 2, true);
+  if (typeof options === 'string') return reply.error(options);
+  const { count, pattern, typeName } = options;
   const db = ctx.client.db;
   const found: string[] = [];
   const next = keyspace.scan(db, cursor, count, (key) => found.push(key));

@@ -11,9 +11,12 @@ import { ServerState } from './server-state.js';
 import { ReplyError, StatusReply, ValueReply } from './value-reply.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { hashCommands } from './hashes.js';
+import { setCommands } from './sets.js';
 
 /** The string and key commands, dispatched as the node does (arity, subcommands). */
-const table = new CommandTable([...stringCommands, ...keyCommands]);
+const table = new CommandTable([...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands]);
 
 export interface TestContext extends CommandContext {
   readonly engine: Engine;

@@ -1,0 +1,116 @@
+import type { AggregateValue } from '../value.js';
+import { parseInt64 } from '../commands/args.js';
+
+/**
+ * A Redis set: distinct binary strings in a dense array plus a member → index map, so membership, add,
+ * remove (swap with the last) and a uniform random member are all O(1). `bytes` counts member lengths
+ * plus MEMBER_OVERHEAD per member (the array slot and the map entry).
+ *
+ * OBJECT ENCODING follows Redis 7.0: "intset" while every member is an int64 (string2ll syntax) and there
+ * are at most MAX_INTSET_ENTRIES (set-max-intset-entries) members; once "hashtable", never back. An intset
+ * iterates in ascending numeric order, as Redis's does (the array is sorted lazily, before iterating).
+ */
+export const MEMBER_OVERHEAD = 24;
+export const MAX_INTSET_ENTRIES = 512;
+
+export class SetValue implements AggregateValue {
+  readonly type = 'set' as const;
+  /** Members in no particular order; dense. */
+  private readonly members: string[] = [];
+  /** member → its index in `members`. */
+  private readonly index = new Map<string, number>();
+  private payload = 0;
+  /** True while Redis would keep this set as an intset. */
+  private intset = true;
+  /** True when `members` is known to be in ascending numeric order (meaningful for intsets only). */
+  private ordered = true;
+
+  get bytes(): number {
+    return this.payload + this.members.length * MEMBER_OVERHEAD;
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  encoding(): string {
+    return this.intset ? 'intset' : 'hashtable';
+  }
+
+  has(member: string): boolean {
+    return this.index.has(member);
+  }
+
+  /** Adds a member; false if it was already there. */
+  add(member: string): boolean {
+    if (this.index.has(member)) return false;
+    this.index.set(member, this.members.length);
+    this.members.push(member);
+    this.payload += member.length;
+    this.ordered = false;
+    if (this.intset && (this.members.length > MAX_INTSET_ENTRIES || parseInt64(member) === undefined)) {
+      this.intset = false;
+    }
+    return true;
+  }
+
+  /** Removes a member; false if it was not there. */
+  remove(member: string): boolean {
+    const i = this.index.get(member);
+    if (i === undefined) return false;
+    this.removeAt(i);
+    return true;
+  }
+
+  /** A uniformly random member, or undefined if empty. */
+  random(): string | undefined {
+    return this.members[Math.floor(Math.random() * this.members.length)];
+  }
+
+  /** Removes and returns a uniformly random member, or undefined if empty. */
+  pop(): string | undefined {
+    if (this.members.length === 0) return undefined;
+    const i = Math.floor(Math.random() * this.members.length);
+    const member = this.members[i];
+    this.removeAt(i);
+    return member;
+  }
+
+  /** The member at a position in [0, size): positions are stable only while the set is not changed. */
+  at(position: number): string {
+    return this.members[position];
+  }
+
+  /** Members in no defined order, but ascending numeric order for an intset (Redis's SMEMBERS order). */
+  values(): IterableIterator<string> {
+    if (this.intset && !this.ordered) this.sortIntegers();
+    return this.members.values();
+  }
+
+  private sortIntegers(): void {
+    this.members.sort(compareIntegers);
+    for (let i = 0; i < this.members.length; i++) this.index.set(this.members[i], i);
+    this.ordered = true;
+  }
+
+  private removeAt(i: number): void {
+    const member = this.members[i];
+    const last = this.members.pop() as string;
+    if (i < this.members.length) {
+      this.members[i] = last;
+      this.index.set(last, i);
+    }
+    this.index.delete(member);
+    this.payload -= member.length;
+    this.ordered = false;
+  }
+}
+
+/** Numeric order of two canonical int64 texts (string2ll syntax: no '+', no leading zeros), without parsing. */
+function compareIntegers(a: string, b: string): number {
+  const negA = a.charCodeAt(0) === 45;
+  const negB = b.charCodeAt(0) === 45;
+  if (negA !== negB) return negA ? -1 : 1;
+  const magnitude = a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+  return negA ? -magnitude : magnitude;
+}
