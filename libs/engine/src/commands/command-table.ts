@@ -10,6 +10,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
+import { sortedSetCommands } from './sorted-sets.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
 /**
@@ -191,6 +192,7 @@ export function createCommandTable(): CommandTable {
   table.registerAll(listCommands);
   table.registerAll(hashCommands);
   table.registerAll(setCommands);
+  table.registerAll(sortedSetCommands);
   table.registerAll(infoCommands);
   table.registerAll(configCommands);
   table.registerAll(clientCommands);

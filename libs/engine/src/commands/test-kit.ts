@@ -14,9 +14,10 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
+import { sortedSetCommands } from './sorted-sets.js';
 
 /** The string and key commands, dispatched as the node does (arity, subcommands). */
-const table = new CommandTable([...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands]);
+const table = new CommandTable([...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands, ...sortedSetCommands]);
 
 export interface TestContext extends CommandContext {
   readonly engine: Engine;
