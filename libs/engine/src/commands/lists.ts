@@ -218,6 +218,7 @@ function lpos(ctx: CommandContext, args: string[]): void {
   let rank = 1;
   let count = -1;
   let maxlen = 0;
+  let countIgnored = false;
   for (let j = 3; j < args.length; j++) {
     const opt = args[j].toLowerCase();
     const moreArgs = j + 1 < args.length;
@@ -225,8 +226,10 @@ function lpos(ctx: CommandContext, args: string[]): void {
       const r = parseInteger(args[++j]);
       if (r === undefined) return ctx.reply.error(NOT_INTEGER);
       if (r === 0) return ctx.reply.error(RANK_ZERO);
-      // Redis negates LONG_MIN into itself, which then matches the first hit from the tail: as rank -1.
-      rank = args[j] === '-9223372036854775808' ? -1 : r;
+      // Redis negates LONG_MIN into itself, which then matches the first hit from the tail (as rank -1), and its
+      // COUNT test (matches - rank + 1 >= count) overflows and never stops: every match up to MAXLEN is returned.
+      countIgnored = args[j] === '-9223372036854775808';
+      rank = countIgnored ? -1 : r;
     } else if (opt === 'count' && moreArgs) {
       const c = rangedArgument(ctx, args[++j], 0, LONG_MAX, "ERR COUNT can't be negative", "ERR COUNT can't be negative");
       if (c === undefined) return;
@@ -253,7 +256,7 @@ function lpos(ctx: CommandContext, args: string[]): void {
     if (list.at(index) !== element) continue;
     if (++seen < rank) continue;
     matches.push(index);
-    if (count === -1 || (count !== 0 && matches.length >= count)) break;
+    if (count === -1 || (count !== 0 && !countIgnored && matches.length >= count)) break;
   }
   if (count !== -1) {
     ctx.reply.array(matches.length);
