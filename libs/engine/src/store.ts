@@ -16,6 +16,11 @@ import { LFU_INIT_VAL, lfuDecayed, lfuLogIncr, lfuMinutes } from './lfu-counter.
 /** Why deletion happened, for listeners that replicate or notify. */
 export type RemovalReason = 'expired' | 'evicted';
 
+/** A client's WATCH state as the store sees it: set `dirty` when any watched key is modified. */
+export interface KeyWatcher {
+  dirty: boolean;
+}
+
 /** Who hears about deletions the store makes on its own (lazy/active expiry, eviction). The Engine is one. */
 export interface RemovalListener {
   onKeyRemoved?: (db: number, key: string, reason: RemovalReason) => void;
@@ -82,6 +87,9 @@ export class Store implements Keyspace {
   private readonly listener: RemovalListener;
   /** Per database: key → slot. */
   private readonly maps: Map<string, number>[];
+  /** WATCH: "db:key" → watchers. `watchedKeys` mirrors its size, so writes test one field when nobody watches. */
+  private readonly watchers = new Map<string, Set<KeyWatcher>>();
+  private watchedKeys = 0;
 
   // ---- slot pool ----
   private capacity = 0;
@@ -185,6 +193,7 @@ export class Store implements Keyspace {
   // ==== Keyspace: writes ====
 
   set(db: number, key: string, value: Value, expireAt = 0, keepTtl = false): void {
+    if (this.watchedKeys !== 0) this.touchWatched(db, key);
     const map = this.maps[db];
     let slot = map.get(key);
     if (slot !== undefined && this.volatileTotal !== 0 && this.isExpired(slot)) {
@@ -208,6 +217,7 @@ export class Store implements Keyspace {
   resized(db: number, key: string): void {
     const slot = this.maps[db].get(key);
     if (slot === undefined) return;
+    if (this.watchedKeys !== 0) this.touchWatched(db, key);
     const bytes = key.length + valueBytes(this.valueOf[slot] as Value) + ENTRY_OVERHEAD;
     this.datasetBytes += bytes - this.bytesOf[slot];
     this.bytesOf[slot] = bytes;
@@ -236,6 +246,7 @@ export class Store implements Keyspace {
       return true;
     }
     if (at !== this.expireAtOf[slot]) this.changeExpire(slot, at);
+    if (this.watchedKeys !== 0) this.touchWatched(db, key);
     return true;
   }
 
@@ -243,6 +254,7 @@ export class Store implements Keyspace {
     const slot = this.liveSlot(db, key);
     if (slot < 0 || this.expireAtOf[slot] === 0) return false;
     this.changeExpire(slot, 0);
+    if (this.watchedKeys !== 0) this.touchWatched(db, key);
     return true;
   }
 
@@ -279,6 +291,7 @@ export class Store implements Keyspace {
 
   /** Drop everything and release the pool (a fresh small one replaces it). */
   flushAll(): void {
+    if (this.watchedKeys !== 0) this.touchAllWatched();
     for (const map of this.maps) map.clear();
     this.top = 0;
     this.keyOf = [];
@@ -486,6 +499,42 @@ export class Store implements Keyspace {
     return true;
   }
 
+  // ==== WATCH (transactions) ====
+
+  /** Mark `watcher` dirty when `key` of `db` is next modified, deleted, expired or evicted. */
+  watchKey(db: number, key: string, watcher: KeyWatcher): void {
+    const id = watchId(db, key);
+    let set = this.watchers.get(id);
+    if (set === undefined) {
+      set = new Set();
+      this.watchers.set(id, set);
+      this.watchedKeys++;
+    }
+    set.add(watcher);
+  }
+
+  unwatchKey(db: number, key: string, watcher: KeyWatcher): void {
+    const id = watchId(db, key);
+    const set = this.watchers.get(id);
+    if (set === undefined || !set.delete(watcher) || set.size !== 0) return;
+    this.watchers.delete(id);
+    this.watchedKeys--;
+  }
+
+  private touchWatched(db: number, key: string): void {
+    const set = this.watchers.get(watchId(db, key));
+    if (set !== undefined) for (const watcher of set) watcher.dirty = true;
+  }
+
+  /** FLUSHALL: as Redis's touchAllWatchedKeysInDb, only watched keys that exist are touched. */
+  private touchAllWatched(): void {
+    for (const [id, set] of this.watchers) {
+      const colon = id.indexOf(':');
+      if (!this.maps[Number(id.slice(0, colon))].has(id.slice(colon + 1))) continue;
+      for (const watcher of set) watcher.dirty = true;
+    }
+  }
+
   // ==== internals ====
 
   /** The clock, read for TTL decisions; keeps the cached access time fresh as a side effect. */
@@ -688,6 +737,7 @@ export class Store implements Keyspace {
   }
 
   private removeSlotOf(slot: number, db: number, key: string): void {
+    if (this.watchedKeys !== 0) this.touchWatched(db, key);
     this.maps[db].delete(key);
     if (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) {
       this.unlink(slot, VOLATILE);
@@ -747,4 +797,9 @@ export class Store implements Keyspace {
     for (const slot of map.values()) if (skip-- === 0) return slot;
     return -1;
   }
+}
+
+/** Watch map key: the database number and the key, unambiguous since the number has no ':'. */
+function watchId(db: number, key: string): string {
+  return db + ':' + key;
 }

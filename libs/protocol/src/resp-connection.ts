@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { ClientSession } from '../../engine/src/commands/command.js';
+import type { MultiState, WatchState } from '../../engine/src/commands/transactions.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
 import { NO_BYTES, RespParser, type RespParserOptions } from './resp-parser.js';
 import { RespWriter } from './resp-writer.js';
@@ -40,6 +41,9 @@ export class RespConnection implements ClientSession {
   libName = '';
   libVer = '';
   readonly kind = 'resp' as const;
+  /** Declared here so the shape is stable: the command table reads `multi` on every command. */
+  multi: MultiState | undefined = undefined;
+  watch: WatchState | undefined = undefined;
 
   readonly parser: RespParser;
   readonly writer = new RespWriter();

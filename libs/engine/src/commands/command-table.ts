@@ -10,6 +10,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
+import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, transactionCommands, type MultiState } from './transactions.js';
 import { sortedSetCommands } from './sorted-sets.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
@@ -28,6 +29,9 @@ interface Entry {
   readonly spec: CommandSpec;
   readonly denyoom: boolean;
   readonly noAuth: boolean;
+  readonly noMulti: boolean;
+  /** EXEC DISCARD MULTI WATCH QUIT RESET: run at once inside MULTI, never queued. */
+  readonly multiControl: boolean;
   /** Stats of this command in the server they were last looked up for (one table serves one node). */
   stats: CommandStats | undefined;
   statsOwner: ServerState | undefined;
@@ -38,6 +42,8 @@ function entryOf(spec: CommandSpec): Entry {
     spec,
     denyoom: spec.flags.includes('denyoom'),
     noAuth: spec.flags.includes('no_auth'),
+    noMulti: spec.flags.includes('no_multi'),
+    multiControl: MULTI_CONTROL_COMMANDS.has(spec.name),
     stats: undefined,
     statsOwner: undefined,
   };
@@ -62,6 +68,8 @@ const TIMING_MASK = TIMING_SAMPLE - 1;
 
 export class CommandTable {
   private tick = 0;
+  /** Error replies written by the commands of the EXEC that just ran: counted by them, not by EXEC. */
+  private queuedErrors = 0;
   private readonly byName = new Map<string, Entry>();
   private readonly specs: CommandSpec[] = [];
   /** Subcommand entries by "container|sub". */
@@ -103,6 +111,7 @@ export class CommandTable {
     if (entry === undefined) entry = this.byName.get(args[0].toLowerCase());
     if (entry === undefined) {
       server.totalErrorReplies++;
+      if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
       // Redis checks auth before telling an unauthenticated client anything about the command table.
       reply.error(server.requirePass !== '' && !ctx.client.authenticated ? NOAUTH : unknownCommand(args));
       return;
@@ -112,6 +121,7 @@ export class CommandTable {
       if (sub === undefined) {
         if (!isHelp(args[1])) {
           server.totalErrorReplies++;
+          if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
           statsOf(entry, server).rejectedCalls++;
           reply.error(unknownSubcommand(args[1], entry.spec.name));
           return;
@@ -126,13 +136,20 @@ export class CommandTable {
     if ((arity > 0 && args.length !== arity) || args.length < -arity) {
       stats.rejectedCalls++;
       server.totalErrorReplies++;
+      if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
       reply.error(WRONG_ARITY(spec.name));
       return;
     }
     if (server.requirePass !== '' && !ctx.client.authenticated && !entry.noAuth) {
       stats.rejectedCalls++;
       server.totalErrorReplies++;
+      if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
       reply.error(NOAUTH);
+      return;
+    }
+    const multi = ctx.client.multi;
+    if (multi !== undefined && !entry.multiControl) {
+      this.queue(ctx, entry, stats, multi, args);
       return;
     }
     const engine = ctx.engine;
@@ -165,10 +182,42 @@ export class CommandTable {
     stats.calls++;
     server.totalCommandsProcessed++;
     if (reply.errors !== errorsBefore) {
-      stats.failedCalls++;
-      server.totalErrorReplies++;
+      const queuedErrors = this.queuedErrors;
+      this.queuedErrors = 0;
+      if (reply.errors - errorsBefore > queuedErrors) {
+        stats.failedCalls++;
+        server.totalErrorReplies++;
+      }
     }
     ctx.client.lastCommand = spec.name;
+  }
+
+  /** EXEC: run the queued commands in order, each counted as its own call. */
+  runQueued(ctx: CommandContext, queue: readonly string[][]): void {
+    const before = ctx.reply.errors;
+    for (const args of queue) this.execute(ctx, args);
+    this.queuedErrors = ctx.reply.errors - before;
+  }
+
+  /**
+   * Inside MULTI: refuse what Redis refuses at queueing time (no_multi commands; any command while over
+   * maxmemory with nothing to evict), flagging the transaction, else queue a copy of the arguments.
+   */
+  private queue(ctx: CommandContext, entry: Entry, stats: CommandStats, multi: MultiState, args: string[]): void {
+    const { engine, reply, server } = ctx;
+    let error: string | undefined;
+    if (entry.noMulti) error = NOT_IN_MULTI;
+    else if (engine.maxmemory !== 0 && !engine.freeMemoryIfNeeded()) error = OOM;
+    ctx.client.lastCommand = entry.spec.name;
+    if (error !== undefined) {
+      stats.rejectedCalls++;
+      server.totalErrorReplies++;
+      multi.aborted = true;
+      reply.error(error);
+      return;
+    }
+    multi.queue.push(args.slice());
+    reply.simple('QUEUED');
   }
 }
 
@@ -192,6 +241,7 @@ export function createCommandTable(): CommandTable {
   table.registerAll(listCommands);
   table.registerAll(hashCommands);
   table.registerAll(setCommands);
+  table.registerAll(transactionCommands(table));
   table.registerAll(sortedSetCommands);
   table.registerAll(infoCommands);
   table.registerAll(configCommands);

@@ -2,6 +2,7 @@ import type { Reply } from './reply.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Engine } from '../engine.js';
 import type { ServerState } from './server-state.js';
+import type { MultiState, WatchState } from './transactions.js';
 
 /**
  * One connected client as commands see it. The RESP server keeps one per socket; the Nest TCP and HTTP
@@ -30,6 +31,10 @@ export interface ClientSession {
   outputBytes(): number;
   /** Bytes buffered but not yet parsed, for CLIENT LIST qbuf=. */
   queryBytes(): number;
+  /** Commands queued since MULTI; undefined outside a transaction (the command table tests only this). */
+  multi?: MultiState;
+  /** Keys WATCHed and whether one was touched; undefined when watching nothing. */
+  watch?: WatchState;
   /** "N" normal; transports may use others as Redis ("P" pub/sub, later). */
   readonly kind: 'resp' | 'internal';
 }

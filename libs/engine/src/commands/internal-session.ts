@@ -1,4 +1,5 @@
 import type { ClientSession } from './command.js';
+import type { MultiState, WatchState } from './transactions.js';
 
 /**
  * The session of an in-process caller (Nest TCP, HTTP): already authenticated (those transports sit behind
@@ -17,6 +18,8 @@ export class InternalSession implements ClientSession {
   libName = '';
   libVer = '';
   readonly kind = 'internal' as const;
+  multi: MultiState | undefined = undefined;
+  watch: WatchState | undefined = undefined;
 
   constructor(readonly id: number) {}
 

@@ -480,3 +480,49 @@ describe('statistics and access tracking', () => {
     expect(run(ctx, 'type', 'l')).toBe('+list');
   });
 });
+
+describe('COPY', () => {
+  // Replies as redis-server 7.0.15 gives them.
+  it('copies a string with its TTL, across databases, with REPLACE', () => {
+    const ctx = makeContext();
+    const steps: Step[] = [
+      [['set', 's', 'v', 'px', '5000'], '+OK'],
+      [['copy', 's', 'd'], 1],
+      [['copy', 's', 'd'], 0],
+      [['copy', 's', 'd', 'REPLACE'], 1],
+      [['pttl', 'd'], 5000],
+      [['copy', 's', 's'], '-ERR source and destination objects are the same'],
+      [['copy', 'nokey', 'nokey'], '-ERR source and destination objects are the same'],
+      [['copy', 's', 's', 'DB', '1'], 1],
+      [['copy', 's', 'd', 'DB', 'x'], '-ERR value is not an integer or out of range'],
+      [['copy', 's', 'd', 'DB', '99'], '-ERR DB index is out of range'],
+      [['copy', 's', 'd', 'DB', '-1'], '-ERR DB index is out of range'],
+      [['copy', 's', 'd', 'DB'], '-ERR syntax error'],
+      [['copy', 's', 'd', 'FOO'], '-ERR syntax error'],
+      [['copy', 'nokey', 'd'], 0],
+      [['copy', 's', 'd', 'DB', '1', 'REPLACE', 'REPLACE'], 1],
+    ];
+    expect(replay(ctx, steps)).toEqual(steps);
+    ctx.client.db = 1;
+    expect(run(ctx, 'get', 'd')).toBe('v');
+  });
+
+  it('deep-copies lists, hashes, sets and sorted sets', () => {
+    const ctx = makeContext();
+    run(ctx, 'rpush', 'l', 'a', 'b');
+    run(ctx, 'hset', 'h', 'f', '1', 'g', '2');
+    run(ctx, 'sadd', 's', 'x', 'y');
+    run(ctx, 'zadd', 'z', '1', 'm', '2', 'n');
+    for (const key of ['l', 'h', 's', 'z']) expect(run(ctx, 'copy', key, key + '2')).toBe(1);
+    run(ctx, 'rpush', 'l', 'c');
+    run(ctx, 'hset', 'h', 'f', 'changed');
+    run(ctx, 'srem', 's', 'x');
+    run(ctx, 'zadd', 'z', '9', 'm');
+    expect(run(ctx, 'lrange', 'l2', '0', '-1')).toEqual(['a', 'b']);
+    expect(run(ctx, 'hgetall', 'h2')).toEqual(new Map([['f', '1'], ['g', '2']]));
+    expect((run(ctx, 'smembers', 's2') as string[]).sort()).toEqual(['x', 'y']);
+    expect(run(ctx, 'zrange', 'z2', '0', '-1', 'withscores')).toEqual(['m', 1, 'n', 2]);
+    expect(run(ctx, 'object', 'encoding', 'z2')).toBe('listpack');
+    expect(run(ctx, 'type', 'h2')).toBe('+hash');
+  });
+});

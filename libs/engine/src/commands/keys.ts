@@ -5,8 +5,8 @@
  */
 import type { CommandContext, CommandSpec } from './command.js';
 import type { Value } from '../value.js';
-import { NO_SUCH_KEY, SYNTAX, unknownSubcommand, WRONG_ARITY } from './errors.js';
-import { expireArgument, isIntegerString } from './args.js';
+import { DB_INDEX_OUT_OF_RANGE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX, unknownSubcommand, WRONG_ARITY } from './errors.js';
+import { expireArgument, isIntegerString, parseInt64 } from './args.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions } from './scan-args.js';
 import { replyHelp } from './config.js';
@@ -132,6 +132,46 @@ function persist(ctx: CommandContext, args: string[]): void {
   const db = ctx.client.db;
   if (ctx.keyspace.lookupWrite(db, args[1]) === undefined) return ctx.reply.integer(0);
   ctx.reply.integer(ctx.keyspace.persist(db, args[1]) ? 1 : 0);
+}
+
+// ==== Copying ====
+
+/** An aggregate that can deep-copy itself (every type in ../types has clone()). */
+interface Cloneable {
+  clone(): Value;
+}
+
+/** COPY source destination [DB destination-db] [REPLACE]: the value is deep-copied with its TTL. */
+function copy(ctx: CommandContext, args: string[]): void {
+  const { keyspace, reply } = ctx;
+  const db = ctx.client.db;
+  let targetDb = db;
+  let replace = false;
+  for (let j = 3; j < args.length; j++) {
+    const opt = args[j].toLowerCase();
+    if (opt === 'replace') {
+      replace = true;
+    } else if (opt === 'db' && j + 1 < args.length) {
+      const n = parseInt64(args[++j]);
+      if (n === undefined || n < -0x80000000n || n > 0x7fffffffn) return reply.error(NOT_INTEGER);
+      if (n < 0n || n >= BigInt(ctx.engine.databases)) return reply.error(DB_INDEX_OUT_OF_RANGE);
+      targetDb = Number(n);
+    } else {
+      return reply.error(SYNTAX);
+    }
+  }
+  const from = args[1];
+  const to = args[2];
+  if (targetDb === db && from === to) return reply.error('ERR source and destination objects are the same');
+  const value = keyspace.lookupRead(db, from);
+  if (value === undefined) return reply.integer(0);
+  if (keyspace.lookupWrite(targetDb, to) !== undefined) {
+    if (!replace) return reply.integer(0);
+    keyspace.delete(targetDb, to);
+  }
+  const duplicate = typeof value === 'string' ? value : (value as unknown as Cloneable).clone();
+  keyspace.set(targetDb, to, duplicate, keyspace.expireAt(db, from));
+  reply.integer(1);
 }
 
 // ==== Renaming ====
@@ -345,6 +385,7 @@ export const keyCommands: readonly CommandSpec[] = [
   spec('ttl', 2, ['readonly', 'fast'], 1, 1, 1, KEY_READ_FAST, 'Get the time to live for a key in seconds', (ctx, args) => ttlGeneric(ctx, args[1], false)),
   spec('pttl', 2, ['readonly', 'fast'], 1, 1, 1, KEY_READ_FAST, 'Get the time to live for a key in milliseconds', (ctx, args) => ttlGeneric(ctx, args[1], true)),
   spec('persist', 2, ['write', 'fast'], 1, 1, 1, KEY_WRITE_FAST, 'Remove the expiration from a key', persist),
+  spec('copy', -3, ['write', 'denyoom'], 1, 2, 1, ['keyspace', 'write', 'slow'], 'Copy a key', copy),
   spec('rename', 3, ['write'], 1, 2, 1, ['keyspace', 'write', 'slow'], 'Rename a key', (ctx, args) => renameGeneric(ctx, args, false)),
   spec('renamenx', 3, ['write', 'fast'], 1, 2, 1, KEY_WRITE_FAST, 'Rename a key, only if the new key does not exist', (ctx, args) => renameGeneric(ctx, args, true)),
   spec('keys', 2, ['readonly'], 0, 0, 0, ['keyspace', 'read', 'slow', 'dangerous'], 'Find all keys matching the given pattern', keys),

@@ -3,6 +3,7 @@ import type { ClientSession, CommandContext } from './command.js';
 import type { CommandTable } from './command-table.js';
 import type { Reply } from './reply.js';
 import type { ServerState } from './server-state.js';
+import { unwatchAll } from './transactions.js';
 
 /**
  * Connects the RESP server to the command table: one CommandContext per connection, created when it
@@ -25,6 +26,7 @@ export class RespDispatcher {
   disconnected(session: ClientSession): void {
     this.server.clients.delete(session.id);
     this.contexts.delete(session.id);
+    unwatchAll(this.engine.keyspace, session);
   }
 
   execute(session: ClientSession, reply: Reply, args: string[]): void {

@@ -15,9 +15,11 @@ import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { sortedSetCommands } from './sorted-sets.js';
+import { transactionCommands } from './transactions.js';
 
 /** The string and key commands, dispatched as the node does (arity, subcommands). */
 const table = new CommandTable([...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands, ...sortedSetCommands]);
+table.registerAll(transactionCommands(table));
 
 export interface TestContext extends CommandContext {
   readonly engine: Engine;

@@ -34,6 +34,19 @@ export class HashValue implements AggregateValue {
     return this.listpack ? 'listpack' : 'hashtable';
   }
 
+  /** A deep copy with the same encoding and field order (COPY). */
+  clone(): HashValue {
+    const copy = new HashValue();
+    for (const [field, slot] of this.slots) copy.slots.set(field, slot);
+    for (let i = 0; i < this.fields.length; i++) {
+      copy.fields.push(this.fields[i]);
+      copy.values.push(this.values[i]);
+    }
+    copy.bytes = this.bytes;
+    copy.listpack = this.listpack;
+    return copy;
+  }
+
   get(field: string): string | undefined {
     const slot = this.slots.get(field);
     return slot === undefined ? undefined : this.values[slot];

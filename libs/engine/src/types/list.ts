@@ -128,6 +128,13 @@ export class ListValue implements AggregateValue {
     return -1;
   }
 
+  /** A deep copy (COPY). */
+  clone(): ListValue {
+    const copy = new ListValue();
+    copy.replaceAll(this.toArray());
+    return copy;
+  }
+
   toArray(): string[] {
     const out = new Array<string>(this.count);
     for (let i = 0; i < this.count; i++) out[i] = this.slots[(this.head + i) & this.mask] as string;

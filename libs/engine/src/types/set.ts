@@ -37,6 +37,19 @@ export class SetValue implements AggregateValue {
     return this.intset ? 'intset' : 'hashtable';
   }
 
+  /** A deep copy with the same encoding and order (COPY). */
+  clone(): SetValue {
+    const copy = new SetValue();
+    for (let i = 0; i < this.members.length; i++) {
+      copy.members.push(this.members[i]);
+      copy.index.set(this.members[i], i);
+    }
+    copy.payload = this.payload;
+    copy.intset = this.intset;
+    copy.ordered = this.ordered;
+    return copy;
+  }
+
   has(member: string): boolean {
     return this.index.has(member);
   }

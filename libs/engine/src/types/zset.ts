@@ -67,6 +67,14 @@ export class ZSetValue implements AggregateValue {
     return this.listpack ? 'listpack' : 'skiplist';
   }
 
+  /** A deep copy with the same encoding (COPY): members re-linked in rank order. */
+  clone(): ZSetValue {
+    const copy = new ZSetValue();
+    for (const node of this.range(0, this.scores.size - 1)) copy.set(node.member, node.score);
+    copy.listpack = this.listpack;
+    return copy;
+  }
+
   score(member: string): number | undefined {
     return this.scores.get(member);
   }
