@@ -15,7 +15,7 @@ import { RespTransport } from '../../../libs/protocol/src/resp-transport.js';
 import { AppModule } from './app.module.js';
 import { resolvePorts } from './config/config-source.js';
 import { NodeStatus } from './node-status.js';
-import { followRespConfig, respServerOptions, shareRespCounters } from './resp-wiring.js';
+import { followRespConfig, respServerOptions } from './resp-wiring.js';
 
 /** Largest JSON body the HTTP API accepts; bigger bodies get 413 Payload Too Large. */
 export const HTTP_BODY_LIMIT = '512kb';
@@ -80,7 +80,6 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   if (wanted.resp > 0) {
     const transport = new RespTransport(respServerOptions(config, server, host, wanted.resp), app.get(RespDispatcher));
     followRespConfig(config, transport.resp);
-    shareRespCounters(server, transport.resp);
     app.connectMicroservice<MicroserviceOptions>({ strategy: transport });
   }
   let tcp: INestMicroservice | undefined;

@@ -1,7 +1,7 @@
 /**
  * Wires the RESP server to the node: its options from the config (and CONFIG SET changes to the limits and
  * the idle timeout, which may change at run time), client ids from ServerState, AUTH from requirepass, and
- * its counters shown through ServerState so INFO and /metrics read one set of numbers.
+ * and its counters kept in ServerState itself, so INFO and /metrics read one set of numbers.
  */
 import type { ConfigStore } from '../../../libs/engine/src/commands/config-store.js';
 import { parseMemory } from '../../../libs/engine/src/commands/config-store.js';
@@ -26,6 +26,7 @@ export function respServerOptions(config: ConfigStore, server: ServerState, host
     idleTimeout: config.getNumber('timeout'),
     nextClientId: () => server.nextClientId(),
     authRequired: () => server.requirePass !== '',
+    counters: server,
   };
 }
 
@@ -36,24 +37,4 @@ export function followRespConfig(config: ConfigStore, resp: RespServer): void {
     else if (name === 'client-output-buffer-limit') resp.clientOutputBufferLimit = normalOutputBufferLimit(value);
     else if (name === 'timeout') resp.idleTimeout = Number(value);
   });
-}
-
-/**
- * The RESP server counts bytes and refused connections itself; make ServerState's fields views of those
- * counters (reads and CONFIG RESETSTAT's writes both go through), so nothing is counted twice.
- */
-export function shareRespCounters(server: ServerState, resp: RespServer): void {
-  const view = (field: 'netInputBytes' | 'netOutputBytes' | 'rejectedConnections', source: 'totalNetInputBytes' | 'totalNetOutputBytes' | 'rejectedConnections'): void => {
-    Object.defineProperty(server, field, {
-      get: () => resp[source],
-      set: (v: number) => {
-        resp[source] = v;
-      },
-      configurable: true,
-      enumerable: true,
-    });
-  };
-  view('netInputBytes', 'totalNetInputBytes');
-  view('netOutputBytes', 'totalNetOutputBytes');
-  view('rejectedConnections', 'rejectedConnections');
 }

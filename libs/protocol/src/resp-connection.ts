@@ -9,8 +9,7 @@ import { RespWriter } from './resp-writer.js';
 
 /** The counters and limits a connection reports to and reads from (the RespServer). */
 export interface ConnectionHost {
-  totalNetInputBytes: number;
-  totalNetOutputBytes: number;
+  readonly counters: { netInputBytes: number; netOutputBytes: number };
   /** Bytes (writer + socket buffer) past which the client is dropped; 0 = unlimited. */
   readonly clientOutputBufferLimit: number;
   removeConnection(connection: RespConnection): void;
@@ -101,7 +100,7 @@ export class RespConnection implements ClientSession {
   }
 
   private readonly onData = (chunk: Buffer): void => {
-    this.host.totalNetInputBytes += chunk.length;
+    this.host.counters.netInputBytes += chunk.length;
     if (this.state !== OPEN) return;
     this.lastInteraction = Date.now();
     this.runBatch(chunk);
@@ -186,7 +185,7 @@ export class RespConnection implements ClientSession {
       if (!this.processing) this.socket.destroy();
       return false;
     }
-    this.host.totalNetOutputBytes += bytes;
+    this.host.counters.netOutputBytes += bytes;
     return this.writer.flushTo(this.socket);
   }
 }

@@ -31,6 +31,19 @@ export interface RespServerOptions {
   idleTimeout?: number;
   /** How often idle clients are looked for, in ms; default 1000 (Redis's clientsCron does it once a second). */
   idleCheckInterval?: number;
+  /** Where to count connections and bytes (the node passes its ServerState, so INFO and /metrics read them); default a fresh object. */
+  counters?: RespCounters;
+}
+
+/** The counters the RESP server keeps, named as the node's ServerState names them. */
+export interface RespCounters {
+  /** INFO stats: total_connections_received (accepted ones, as Redis). */
+  totalConnectionsReceived: number;
+  /** INFO stats: rejected_connections (over maxclients). */
+  rejectedConnections: number;
+  /** INFO stats: total_net_input_bytes / total_net_output_bytes. */
+  netInputBytes: number;
+  netOutputBytes: number;
 }
 
 const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n';
@@ -42,13 +55,20 @@ const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n';
 export class RespServer implements ConnectionHost {
   /** INFO clients: connected_clients. */
   connectedClients = 0;
-  /** INFO stats: total_connections_received (accepted ones, as Redis). */
-  totalConnectionsReceived = 0;
-  /** INFO stats: rejected_connections (over maxclients). */
-  rejectedConnections = 0;
-  /** INFO stats: total_net_input_bytes / total_net_output_bytes. */
-  totalNetInputBytes = 0;
-  totalNetOutputBytes = 0;
+  readonly counters: RespCounters;
+
+  get totalConnectionsReceived(): number {
+    return this.counters.totalConnectionsReceived;
+  }
+  get rejectedConnections(): number {
+    return this.counters.rejectedConnections;
+  }
+  get totalNetInputBytes(): number {
+    return this.counters.netInputBytes;
+  }
+  get totalNetOutputBytes(): number {
+    return this.counters.netOutputBytes;
+  }
 
   /** Limits that may change at run time (CONFIG SET); parser limits apply to connections made afterwards. */
   maxClients: number;
@@ -68,6 +88,7 @@ export class RespServer implements ConnectionHost {
     private readonly dispatcher: CommandDispatcher,
   ) {
     this.maxClients = options.maxClients ?? 10000;
+    this.counters = options.counters ?? { totalConnectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
     this.clientOutputBufferLimit = options.clientOutputBufferLimit ?? 0;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.nextClientId = options.nextClientId ?? (() => ++this.lastId);
@@ -138,12 +159,12 @@ export class RespServer implements ConnectionHost {
 
   private readonly onConnection = (socket: Socket): void => {
     if (this.connectedClients >= this.maxClients) {
-      this.rejectedConnections++;
+      this.counters.rejectedConnections++;
       socket.on('error', ignore);
       socket.end(MAX_CLIENTS_REACHED, () => socket.destroy());
       return;
     }
-    this.totalConnectionsReceived++;
+    this.counters.totalConnectionsReceived++;
     this.connectedClients++;
     const keepAlive = this.options.tcpKeepAlive ?? 300;
     if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);

@@ -7,7 +7,7 @@ import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, OVERFLOW, RANDOM_REPLY_TOO_LA
 import { addInt64, INT64_MIN, parseInt64 } from './args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LD_ZERO, parseLongDouble } from './long-double.js';
 import { globMatch } from './glob.js';
-import { parseScanCursor, parseScanOptions } from './scan-args.js';
+import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
 import { HashValue } from '../types/hash.js';
 
 /** The hash at key, undefined if missing, or null after replying WRONGTYPE. */
@@ -248,11 +248,7 @@ function hscan(ctx: CommandContext, args: string[]): void {
   if (cursor === undefined) return reply.error('ERR invalid cursor');
   const hash = readHash(ctx, args[1]);
   if (hash === null) return;
-  if (hash === undefined) {
-    reply.array(2);
-    reply.bulk('0');
-    return reply.array(0);
-  }
+  if (hash === undefined) return replyScan(reply, 0, []);
   const options = parseScanOptions(args, 3, false);
   if (typeof options === 'string') return reply.error(options);
   const { count, pattern } = options;
@@ -260,10 +256,7 @@ function hscan(ctx: CommandContext, args: string[]): void {
   const next = hash.scan(cursor, count, (field, value) => {
     if (pattern === undefined || globMatch(pattern, field)) found.push(field, value);
   });
-  reply.array(2);
-  reply.bulk(String(next));
-  reply.array(found.length);
-  for (const item of found) reply.bulk(item);
+  replyScan(reply, next, found);
 }
 
 // ==== The table ====

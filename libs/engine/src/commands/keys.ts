@@ -8,7 +8,7 @@ import type { Value } from '../value.js';
 import { DB_INDEX_OUT_OF_RANGE, NO_SUCH_KEY, NOT_INTEGER, SYNTAX, unknownSubcommand, WRONG_ARITY } from './errors.js';
 import { expireArgument, isIntegerString, parseInt64 } from './args.js';
 import { globMatch } from './glob.js';
-import { parseScanCursor, parseScanOptions } from './scan-args.js';
+import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
 import { replyHelp } from './config.js';
 
 /**
@@ -230,10 +230,7 @@ function scan(ctx: CommandContext, args: string[]): void {
       kept.push(key);
     }
   }
-  reply.array(2);
-  reply.bulk(String(next));
-  reply.array(kept.length);
-  for (const key of kept) reply.bulk(key);
+  replyScan(reply, next, kept);
 }
 
 function randomkey(ctx: CommandContext): void {

@@ -20,7 +20,6 @@ export class RespDispatcher {
 
   connected(session: ClientSession): void {
     this.server.clients.set(session.id, session);
-    this.server.totalConnectionsReceived++;
   }
 
   disconnected(session: ClientSession): void {

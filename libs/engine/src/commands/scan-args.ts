@@ -1,6 +1,7 @@
 /** Arguments of the SCAN family (SCAN, HSCAN, SSCAN): the cursor and the MATCH / COUNT / TYPE options. */
 import { parseInteger } from './args.js';
 import { NOT_INTEGER, SYNTAX } from './errors.js';
+import type { Reply } from './reply.js';
 
 const UNSIGNED = /^\+?\d*$/;
 const U64_MAX = 18446744073709551615n;
@@ -54,4 +55,12 @@ export function parseScanOptions(args: readonly string[], start: number, allowTy
     }
   }
   return options;
+}
+
+/** The SCAN-family reply: the next cursor, then the items (an empty page with cursor 0 for a missing key). */
+export function replyScan(reply: Reply, next: number, items: readonly string[]): void {
+  reply.array(2);
+  reply.bulk(String(next));
+  reply.array(items.length);
+  for (const item of items) reply.bulk(item);
 }

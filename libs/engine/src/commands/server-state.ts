@@ -47,10 +47,9 @@ export class ServerState {
   clusterEnabled = false;
 
   constructor(readonly config: ConfigStore) {
-    if (config.has('requirepass')) {
-      this.requirePass = config.get('requirepass');
-      this.clusterEnabled = config.getBool('cluster-enabled');
-    }
+    // Tests may build a ServerState over a config without these parameters.
+    if (config.has('requirepass')) this.requirePass = config.get('requirepass');
+    if (config.has('cluster-enabled')) this.clusterEnabled = config.getBool('cluster-enabled');
     config.onChange((name, value) => {
       if (name === 'requirepass') this.requirePass = value;
     });

@@ -7,7 +7,7 @@ import { SetValue } from '../types/set.js';
 import { MAX_RANDOM_REPLY, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
 import { parseInt64, parseInteger } from './args.js';
 import { globMatch } from './glob.js';
-import { parseScanCursor, parseScanOptions } from './scan-args.js';
+import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
 
 /** The set at key: undefined if missing, null if the key holds another type. */
 function lookupSet(ctx: CommandContext, key: string, write: boolean): SetValue | undefined | null {
@@ -311,11 +311,7 @@ function sscan(ctx: CommandContext, args: string[]): void {
   if (cursor === undefined) return reply.error('ERR invalid cursor');
   const set = lookupSet(ctx, args[1], false);
   if (set === null) return reply.error(WRONGTYPE);
-  if (set === undefined) {
-    reply.array(2);
-    reply.bulk('0');
-    return reply.array(0);
-  }
+  if (set === undefined) return replyScan(reply, 0, []);
   const options = parseScanOptions(args, 3, false);
   if (typeof options === 'string') return reply.error(options);
   const { count, pattern } = options;
@@ -329,10 +325,7 @@ function sscan(ctx: CommandContext, args: string[]): void {
     next = position;
   }
   const kept = pattern === undefined ? found : found.filter((m) => globMatch(pattern, m));
-  reply.array(2);
-  reply.bulk(String(next));
-  reply.array(kept.length);
-  for (const m of kept) reply.bulk(m);
+  replyScan(reply, next, kept);
 }
 
 // ==== Table ====
