@@ -4,28 +4,10 @@
  * RESP text (errors included). Set-valued replies are compared sorted; everything else byte for byte. Each
  * sequence runs again, shorter, in RESP3.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startNode, startRedisServer, type RunningNode, type RunningRedis } from './support/processes.js';
-import { RawClient, replyEnd } from './support/raw-resp.js';
+import { describe, expect, it } from '@jest/globals';
+import { compare, picker, sortElements, useDifferentialServers, type ClientPair, type Mismatch, type Picker } from './support/differential.js';
 
-let node: RunningNode | undefined;
-let redis: RunningRedis | undefined;
-
-beforeAll(async () => {
-  [node, redis] = await Promise.all([startNode(['--loglevel', 'nothing']), startRedisServer()]);
-});
-
-afterAll(async () => {
-  await Promise.all([node?.stop(), redis?.stop()]);
-});
-
-interface Mismatch {
-  cmd: string;
-  /** The commands just before it, oldest first. */
-  after: string[];
-  ringcache: string;
-  redis: string;
-}
+const servers = useDifferentialServers();
 
 /** Commands whose reply is a set of members in no specified order (Redis 7.0 sets of strings are hashtables). */
 const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF']);
@@ -33,64 +15,23 @@ const UNORDERED = new Set(['SMEMBERS', 'SINTER', 'SUNION', 'SDIFF']);
 /** Hash commands whose order matches Redis for listpack-encoded hashes only (documented difference). */
 const HASH_ORDERED = new Set(['HGETALL', 'HKEYS', 'HVALS']);
 
-/**
- * A raw aggregate reply ("*N", "~N" or "%N") with its elements sorted in groups of `group` (2: HGETALL's
- * field/value pairs; a RESP3 map always pairs); anything else unchanged.
- */
-function sortElements(raw: string, group = 1): string {
-  if (raw[0] !== '*' && raw[0] !== '~' && raw[0] !== '%') return raw;
-  if (raw[0] === '%') group = 2;
-  const buf = Buffer.from(raw, 'latin1');
-  let at = raw.indexOf('\r\n') + 2;
-  const items: string[] = [];
-  while (at < buf.length) {
-    let end = at;
-    for (let i = 0; i < group; i++) end = replyEnd(buf, end);
-    items.push(buf.latin1Slice(at, end));
-    at = end;
-  }
-  return raw.slice(0, raw.indexOf('\r\n') + 2) + items.sort().join('');
-}
-
 function normalize(cmd: string[], reply: string): string {
   return UNORDERED.has(cmd[0]) ? sortElements(reply) : reply;
 }
 
 /**
- * Run every command on both connections, in order; return the replies that differ. After a mismatch both
- * servers are flushed, so each mismatch is reported on its own rather than cascading.
+ * Where ringcache differs (docs/commands.md): the order of hashtable-encoded hashes is unspecified, so compare it
+ * sorted once Redis says the hash is a hashtable. Listpack-encoded ones must match exactly.
  */
-async function compare(ours: RawClient, theirs: RawClient, commands: string[][]): Promise<Mismatch[]> {
-  const mismatches: Mismatch[] = [];
-  const recent: string[] = [];
-  for (const cmd of commands) {
-    const [a, b] = await Promise.all([ours.call(...cmd), theirs.call(...cmd)]);
-    let [na, nb] = [normalize(cmd, a), normalize(cmd, b)];
-    // Where ringcache differs (docs/commands.md): the order of hashtable-encoded hashes is unspecified, so
-    // compare it sorted once Redis says the hash is a hashtable. Listpack-encoded ones must match exactly.
-    if (na !== nb && HASH_ORDERED.has(cmd[0]) && (await theirs.call('OBJECT', 'ENCODING', cmd[1])).includes('hashtable')) {
-      const group = cmd[0] === 'HGETALL' ? 2 : 1;
-      [na, nb] = [sortElements(a, group), sortElements(b, group)];
-    }
-    if (na !== nb) {
-      mismatches.push({ cmd: cmd.join(' '), after: recent.slice(), ringcache: a, redis: b });
-      await Promise.all([ours.call('FLUSHALL'), theirs.call('FLUSHALL')]);
-      recent.length = 0;
-      continue;
-    }
-    if (recent.push(cmd.join(' ')) > 20) recent.shift();
-  }
-  return mismatches;
+async function hashOrderOnly(cmd: string[], a: string, b: string, pair: ClientPair): Promise<boolean> {
+  if (!HASH_ORDERED.has(cmd[0]) || !(await pair.theirs.call('OBJECT', 'ENCODING', cmd[1])).includes('hashtable')) return false;
+  const group = cmd[0] === 'HGETALL' ? 2 : 1;
+  return sortElements(a, group) === sortElements(b, group);
 }
 
-/** Two fresh connections (ringcache, redis-server), switched to RESP3 when asked. */
-async function connectPair(resp3: boolean): Promise<[RawClient, RawClient]> {
-  const pair = await Promise.all([RawClient.connect(node!.port), RawClient.connect(redis!.port)]);
-  if (resp3) {
-    const [ha, hb] = await Promise.all(pair.map((c) => c.call('HELLO', '3')));
-    expect([ha.slice(0, 4), hb.slice(0, 4)]).toEqual(['%7\r\n', '%7\r\n']);
-  }
-  return pair;
+/** Compare with the unordered replies sorted, resyncing after each mismatch so none cascades. */
+function compareTypes(pair: ClientPair, commands: string[][]): Promise<Mismatch[]> {
+  return compare(pair, commands, { normalize, tolerate: hashOrderOnly, resync: true });
 }
 
 // ==== Generators ====
@@ -104,12 +45,9 @@ const VALUES = ['', 'v', '0', '1', '-7', '3.5', '1e3', 'abc\r\ndef', '9223372036
 const COUNTS = ['0', '1', '2', '3', '5', '-1', 'x'];
 const INDEXES = ['0', '1', '2', '-1', '-2', '3', '5', '-5', '100', '-100', 'x'];
 
-function generators(rand: () => number): { list: Gen[]; hash: Gen[]; set: Gen[]; shared: Gen[] } {
-  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)];
-  const some = <T>(xs: readonly T[], min = 1, max = 3): T[] => Array.from({ length: min + Math.floor(rand() * (max - min + 1)) }, () => pick(xs));
+function generators({ rand, pick, some, maybe }: Picker): { list: Gen[]; hash: Gen[]; set: Gen[]; shared: Gen[] } {
   const key = (): string => pick(KEYS);
   const member = (): string => pick(MEMBERS);
-  const maybe = (p: number, args: () => string[]): string[] => (rand() < p ? args() : []);
 
   // Commands that cross types: plain strings (WRONGTYPE paths), the generic key commands, other types' writes.
   // Strings and foreign types go to k4/k5 only, so k1-k3 keep growing as the type under test.
@@ -218,13 +156,12 @@ function generators(rand: () => number): { list: Gen[]; hash: Gen[]; set: Gen[];
 
 /** `n` commands from `own` (about 85%) and `shared`, with a FLUSHALL now and then so aggregates start over. */
 function sequence(seed: number, kind: 'list' | 'hash' | 'set' | 'mixed', n: number): string[][] {
-  const rand = mulberry32(seed);
-  const g = generators(rand);
+  const p = picker(seed);
+  const g = generators(p);
   const own = kind === 'mixed' ? [...g.list, ...g.hash, ...g.set] : g[kind];
   const commands: string[][] = [['FLUSHALL']];
   for (let i = 0; i < n; i++) {
-    const from = rand() < 0.12 ? g.shared : own;
-    commands.push(from[Math.floor(rand() * from.length)]());
+    commands.push(p.pick(p.rand() < 0.12 ? g.shared : own)());
     if (i % 300 === 299) commands.push(['FLUSHALL']);
   }
   return commands;
@@ -377,40 +314,20 @@ const RUNS = [
 describe('ringcache vs redis-server: lists, hashes, sets', () => {
   for (const resp3 of [false, true]) {
     it(`answers the edge cases as redis-server does${resp3 ? ' in RESP3' : ''}`, async () => {
-      const [ours, theirs] = await connectPair(resp3);
-      try {
-        expect(await compare(ours, theirs, CASES)).toEqual([]);
-      } finally {
-        ours.close();
-        theirs.close();
-      }
+      await servers.withPair(resp3, async (pair) => {
+        expect(await compareTypes(pair, CASES)).toEqual([]);
+      });
     });
   }
 
   for (const { kind, seed, n } of RUNS) {
     for (const resp3 of [false, true]) {
       it(`answers ${resp3 ? n / 5 : n} seeded random ${kind} commands as redis-server does${resp3 ? ' in RESP3' : ''}`, async () => {
-        const [ours, theirs] = await connectPair(resp3);
-        try {
-          const mismatches = await compare(ours, theirs, sequence(seed + SEED_SHIFT * 7919 + (resp3 ? 1 : 0), kind, resp3 ? n / 5 : n));
+        await servers.withPair(resp3, async (pair) => {
+          const mismatches = await compareTypes(pair, sequence(seed + SEED_SHIFT * 7919 + (resp3 ? 1 : 0), kind, resp3 ? n / 5 : n));
           expect(mismatches.slice(0, 10)).toEqual([]);
-        } finally {
-          ours.close();
-          theirs.close();
-        }
+        });
       });
     }
   }
 });
-
-/** Small seeded PRNG (deterministic across runs). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -90,6 +90,8 @@ export class Store implements Keyspace {
   /** WATCH: "db:key" → watchers. `watchedKeys` mirrors its size, so writes test one field when nobody watches. */
   private readonly watchers = new Map<string, Set<KeyWatcher>>();
   private watchedKeys = 0;
+  /** Told of every key set while clients block on keys (BlockingRegistry); null when nobody waits. */
+  private keyListener: ((db: number, key: string) => void) | null = null;
 
   // ---- slot pool ----
   private capacity = 0;
@@ -194,6 +196,7 @@ export class Store implements Keyspace {
 
   set(db: number, key: string, value: Value, expireAt = 0, keepTtl = false): void {
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
+    if (this.keyListener !== null) this.keyListener(db, key);
     const map = this.maps[db];
     let slot = map.get(key);
     if (slot !== undefined && this.volatileTotal !== 0 && this.isExpired(slot)) {
@@ -500,6 +503,11 @@ export class Store implements Keyspace {
   }
 
   // ==== WATCH (transactions) ====
+
+  /** Call `listener` with every key set (created or replaced) from now on; null stops it. */
+  setKeyListener(listener: ((db: number, key: string) => void) | null): void {
+    this.keyListener = listener;
+  }
 
   /** Mark `watcher` dirty when `key` of `db` is next modified, deleted, expired or evicted. */
   watchKey(db: number, key: string, watcher: KeyWatcher): void {

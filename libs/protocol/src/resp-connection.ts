@@ -1,8 +1,9 @@
 import type { Socket } from 'node:net';
 import type { ClientSession } from '../../engine/src/commands/command.js';
 import type { MultiState, WatchState } from '../../engine/src/commands/transactions.js';
+import type { BlockedClient } from '../../engine/src/commands/blocking.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
-import { NO_BYTES, RespParser, type RespParserOptions } from './resp-parser.js';
+import { NO_BYTES, QUERY_BUFFER_LIMIT, RespParser, type RespParserOptions } from './resp-parser.js';
 import { RespWriter } from './resp-writer.js';
 
 /** One RESP client: its socket, parser, reply writer, and the ClientSession commands see. */
@@ -12,6 +13,8 @@ export interface ConnectionHost {
   readonly counters: { netInputBytes: number; netOutputBytes: number };
   /** Bytes (writer + socket buffer) past which the client is dropped; 0 = unlimited. */
   readonly clientOutputBufferLimit: number;
+  /** client-query-buffer-limit: bytes of unparsed input held while a blocked client waits. */
+  readonly clientQueryBufferLimit: number;
   removeConnection(connection: RespConnection): void;
 }
 
@@ -27,6 +30,11 @@ const CLOSE_NOW = 2;
  * replies of one 'data' event with one socket.write. When the socket will not take more (write returned
  * false), parsing stops where it is and reading pauses until 'drain', so a client that pipelines without
  * reading holds at most about FLUSH_AT of replies here beyond what the socket buffers.
+ *
+ * A blocking command (BLPOP...) that has to wait leaves `blocked` set: parsing stops after it, and input
+ * arriving meanwhile is held unparsed (reading goes on, so a disconnect is noticed and the waiter dropped).
+ * When the wait ends, `unblocked` sends the reply and runs the held input, on the next tick: the command
+ * that woke this client may still be running for another connection.
  */
 export class RespConnection implements ClientSession {
   name = '';
@@ -43,6 +51,7 @@ export class RespConnection implements ClientSession {
   /** Declared here so the shape is stable: the command table reads `multi` on every command. */
   multi: MultiState | undefined = undefined;
   watch: WatchState | undefined = undefined;
+  blocked: BlockedClient | undefined = undefined;
 
   readonly parser: RespParser;
   readonly writer = new RespWriter();
@@ -52,6 +61,9 @@ export class RespConnection implements ClientSession {
   /** Reading paused until the socket drains. */
   private waitingForDrain = false;
   private closed = false;
+  /** Input received while blocked, run once unblocked. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
 
   constructor(
     readonly id: number,
@@ -96,15 +108,43 @@ export class RespConnection implements ClientSession {
   }
 
   queryBytes(): number {
-    return this.parser.buffered();
+    return this.parser.buffered() + this.heldBytes;
   }
+
+  unblocked(): void {
+    process.nextTick(this.resume);
+  }
+
+  private readonly resume = (): void => {
+    if (this.state !== OPEN || this.blocked !== undefined) return;
+    if (this.waitingForDrain) {
+      this.flush(); // the held input runs when the socket drains
+      return;
+    }
+    const held = this.held;
+    const chunk = held.length === 0 ? NO_BYTES : held.length === 1 ? held[0] : Buffer.concat(held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    this.runBatch(chunk);
+  };
 
   private readonly onData = (chunk: Buffer): void => {
     this.host.counters.netInputBytes += chunk.length;
     if (this.state !== OPEN) return;
     this.lastInteraction = Date.now();
+    if (this.blocked !== undefined || this.heldBytes !== 0) return this.hold(chunk);
     this.runBatch(chunk);
   };
+
+  private hold(chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.heldBytes + this.parser.buffered() > this.host.clientQueryBufferLimit) {
+      this.writer.error(QUERY_BUFFER_LIMIT);
+      this.state = CLOSE_AFTER_REPLY;
+      this.endBatch();
+    }
+  }
 
   private readonly onDrain = (): void => {
     // Replies going out count as interaction (as Redis's writeToClient): a client slowly reading a big
@@ -113,6 +153,8 @@ export class RespConnection implements ClientSession {
     if (!this.waitingForDrain || this.state !== OPEN) return;
     this.waitingForDrain = false;
     this.socket.resume();
+    if (this.blocked !== undefined) return;
+    if (this.heldBytes !== 0) return this.resume();
     this.runBatch(NO_BYTES);
   };
 
@@ -145,7 +187,7 @@ export class RespConnection implements ClientSession {
       this.writer.rollback(mark);
       this.writer.error(`ERR ${err instanceof Error ? err.message : String(err)}`);
     }
-    if (this.state !== OPEN) return false;
+    if (this.state !== OPEN || this.blocked !== undefined) return false;
     if (this.writer.pending() >= FLUSH_AT && !this.flush()) {
       if (this.state === OPEN) this.pauseForDrain();
       return false;

@@ -73,6 +73,7 @@ export class RespServer implements ConnectionHost {
   /** Limits that may change at run time (CONFIG SET); parser limits apply to connections made afterwards. */
   maxClients: number;
   clientOutputBufferLimit: number;
+  readonly clientQueryBufferLimit: number;
   /** timeout in seconds (0 = never): clients with no input for longer are closed by the periodic check. */
   idleTimeout: number;
 
@@ -90,6 +91,7 @@ export class RespServer implements ConnectionHost {
     this.maxClients = options.maxClients ?? 10000;
     this.counters = options.counters ?? { totalConnectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
     this.clientOutputBufferLimit = options.clientOutputBufferLimit ?? 0;
+    this.clientQueryBufferLimit = options.clientQueryBufferLimit ?? 1024 * 1024 * 1024;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.nextClientId = options.nextClientId ?? (() => ++this.lastId);
     this.authRequired = options.authRequired ?? (() => false);
@@ -145,7 +147,8 @@ export class RespServer implements ConnectionHost {
     const maxIdle = this.idleTimeout * 1000;
     let closed = 0;
     for (const connection of this.connections) {
-      if (now - connection.lastInteraction > maxIdle) {
+      // As Redis, a client waiting in a blocking command is not idle.
+      if (connection.blocked === undefined && now - connection.lastInteraction > maxIdle) {
         connection.close(false);
         closed++;
       }

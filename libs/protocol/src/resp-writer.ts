@@ -1,6 +1,9 @@
 import type { Socket } from 'node:net';
 import type { Reply } from '../../engine/src/commands/reply.js';
+import { formatDouble } from '../../engine/src/commands/double-text.js';
 import './latin1.js';
+
+export { formatDouble };
 
 /** RESP2/RESP3 reply encoder writing straight into one growable per-connection output Buffer. */
 
@@ -10,34 +13,6 @@ const SHORT_STRING = 48;
 const KEEP_AT_MOST = 1024 * 1024;
 const CR = 13;
 const LF = 10;
-
-/**
- * Formats a double as Redis 7.0's addReplyDouble: printf("%.17g"), with "inf" and "-inf" spelled out.
- * (Redis 7.2 switched to the shortest round-trip form; clients of 7.0 see 0.1 as "0.10000000000000001".)
- */
-export function formatDouble(d: number): string {
-  if (d === Infinity) return 'inf';
-  if (d === -Infinity) return '-inf';
-  if (d !== d) return 'nan';
-  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
-  const scientific = d.toExponential(16);
-  const e = scientific.indexOf('e');
-  const exponent = Number(scientific.slice(e + 1));
-  if (exponent < -4 || exponent >= 17) {
-    const abs = exponent < 0 ? -exponent : exponent;
-    return `${stripZeros(scientific.slice(0, e))}e${exponent < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  return stripZeros(d.toFixed(16 - exponent));
-}
-
-/** %g drops trailing zeros of the fraction, and the point when nothing is left after it. */
-function stripZeros(s: string): string {
-  if (s.indexOf('.') < 0) return s;
-  let end = s.length;
-  while (s.charCodeAt(end - 1) === 48) end--;
-  if (s.charCodeAt(end - 1) === 46) end--;
-  return s.slice(0, end);
-}
 
 /**
  * Encodes replies for one connection. Everything is written into `buf` at `pos`; the server sends it with

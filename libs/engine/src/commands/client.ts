@@ -1,5 +1,6 @@
 import type { ClientSession, CommandContext, CommandSpec } from './command.js';
-import { SYNTAX } from './errors.js';
+import { NOT_INTEGER, SYNTAX } from './errors.js';
+import { parseInteger } from './args.js';
 import { replyHelp } from './config.js';
 
 /** CLIENT ID / SETNAME / GETNAME / LIST / INFO / KILL / SETINFO / HELP, formatted as Redis 7. */
@@ -12,9 +13,11 @@ export function describeClient(c: ClientSession, now: number): string {
   const idle = Math.floor((now - c.lastInteraction) / 1000);
   const qbuf = c.queryBytes();
   const omem = c.outputBytes();
+  const flags = (c.multi !== undefined ? 'x' : '') + (c.blocked !== undefined ? 'b' : '') || 'N';
+  const multi = c.multi !== undefined ? c.multi.queue.length : -1;
   return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${age} idle=${idle} flags=N db=${c.db} ` +
-    `sub=0 psub=0 ssub=0 multi=-1 qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 ` +
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${age} idle=${idle} flags=${flags} db=${c.db} ` +
+    `sub=0 psub=0 ssub=0 multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 ` +
     `omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand || 'NULL'} user=default redir=-1 resp=${c.protocol} ` +
     `lib-name=${c.libName} lib-ver=${c.libVer}`
   );
@@ -130,6 +133,23 @@ function clientSetInfo(ctx: CommandContext, args: string[]): void {
   ctx.reply.ok();
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: end another client's blocking wait; 1 if it was blocked. */
+function clientUnblock(ctx: CommandContext, args: string[]): void {
+  if (args.length > 4) return ctx.reply.error("ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  const id = parseInteger(args[2]);
+  if (id === undefined) return ctx.reply.error(NOT_INTEGER);
+  let error = false;
+  if (args.length === 4) {
+    const reason = args[3].toLowerCase();
+    if (reason !== 'timeout' && reason !== 'error') return ctx.reply.error('ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR');
+    error = reason === 'error';
+  }
+  const target = ctx.server.clients.get(id)?.blocked;
+  if (target === undefined) return ctx.reply.integer(0);
+  ctx.server.blocking.unblock(target, error);
+  ctx.reply.integer(1);
+}
+
 function clientNoEvict(ctx: CommandContext, args: string[]): void {
   const v = args[2].toLowerCase();
   if (v !== 'on' && v !== 'off') return ctx.reply.error(SYNTAX);
@@ -155,6 +175,8 @@ const HELP = [
   '    Set client meta attr. Options are: LIB-NAME, LIB-VER.',
   'SETNAME <name>',
   '    Assign the name <name> to the current connection.',
+  'UNBLOCK <clientid> [TIMEOUT|ERROR]',
+  '    Unblock the specified blocked client.',
   'NO-EVICT (ON|OFF)',
   '    Accepted for compatibility; ringcache never evicts clients.',
   'HELP',
@@ -177,6 +199,7 @@ export const clientCommands: readonly CommandSpec[] = [
       spec('client|info', 2, 'Returns information about the connection.', clientInfo),
       spec('client|kill', -3, 'Terminates open connections.', clientKill),
       spec('client|setinfo', 4, 'Sets information specific to the client or connection.', clientSetInfo),
+      spec('client|unblock', -3, 'Unblocks a client blocked by a blocking command from a different connection.', clientUnblock),
       spec('client|no-evict', 3, 'Sets the client eviction mode of the connection.', clientNoEvict),
       spec('client|help', 2, 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, HELP)),
     ],

@@ -27,6 +27,9 @@ export class CommandExecutor {
   call(args: string[], db = 0): unknown {
     this.session.db = db;
     this.table.execute(this.ctx, args);
-    return this.reply.take();
+    const result = this.reply.take();
+    const blocking = this.ctx.server.blocking;
+    if (blocking.hasReady) blocking.serveReady();
+    return result;
   }
 }

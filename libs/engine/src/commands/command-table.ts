@@ -12,6 +12,8 @@ import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, transactionCommands, type MultiState } from './transactions.js';
 import { sortedSetCommands } from './sorted-sets.js';
+import { blockingSortedSetCommands } from './sorted-set-blocking.js';
+import { sortCommands } from './sort.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
 /**
@@ -243,6 +245,8 @@ export function createCommandTable(): CommandTable {
   table.registerAll(setCommands);
   table.registerAll(transactionCommands(table));
   table.registerAll(sortedSetCommands);
+  table.registerAll(blockingSortedSetCommands);
+  table.registerAll(sortCommands);
   table.registerAll(infoCommands);
   table.registerAll(configCommands);
   table.registerAll(clientCommands);

@@ -3,6 +3,7 @@ import type { Keyspace } from '../keyspace.js';
 import type { Engine } from '../engine.js';
 import type { ServerState } from './server-state.js';
 import type { MultiState, WatchState } from './transactions.js';
+import type { BlockedClient } from './blocking.js';
 
 /**
  * One connected client as commands see it. The RESP server keeps one per socket; the Nest TCP and HTTP
@@ -35,6 +36,10 @@ export interface ClientSession {
   multi?: MultiState;
   /** Keys WATCHed and whether one was touched; undefined when watching nothing. */
   watch?: WatchState;
+  /** Set while a blocking command waits (BLPOP, ...): the transport runs no more of this client's commands. */
+  blocked: BlockedClient | undefined;
+  /** The blocking command has replied (served, timed out or unblocked): send it and go on with later commands. */
+  unblocked(): void;
   /** "N" normal; transports may use others as Redis ("P" pub/sub, later). */
   readonly kind: 'resp' | 'internal';
 }
@@ -71,7 +76,9 @@ export type CommandFlag =
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'
-  | 'allow_busy';
+  | 'allow_busy'
+  /** Keys are found by parsing the arguments (numkeys, STORE...), not only from first/last/step. */
+  | 'movablekeys';
 
 export interface CommandSpec {
   /** Lower-case name. */

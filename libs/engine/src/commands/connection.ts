@@ -1,7 +1,8 @@
 import type { CommandContext, CommandSpec } from './command.js';
 import { DB_INDEX_OUT_OF_RANGE, NOT_INTEGER, SYNTAX, WRONGPASS } from './errors.js';
+import { unwatchAll } from './transactions.js';
 
-/** Connection commands: PING ECHO SELECT QUIT AUTH HELLO TIME. */
+/** Connection commands: PING ECHO SELECT QUIT RESET AUTH HELLO TIME. */
 
 /** The version clients see in HELLO and INFO: the Redis 7 feature level ringcache speaks. */
 export const REDIS_COMPAT_VERSION = '7.0.15';
@@ -30,6 +31,24 @@ function select(ctx: CommandContext, args: string[]): void {
 function quit(ctx: CommandContext): void {
   ctx.reply.ok();
   ctx.client.close(true);
+}
+
+/**
+ * RESET, as Redis's clearClientConnectionState: leave any MULTI and WATCH, select database 0, speak RESP2,
+ * drop the name, and fall back to the default user, authenticated only if it needs no password. The library
+ * name and version stay: they describe the client behind the connection. The command table runs RESET at
+ * once inside MULTI (MULTI_CONTROL_COMMANDS), as Redis does.
+ */
+function reset(ctx: CommandContext): void {
+  const { client } = ctx;
+  client.multi = undefined;
+  unwatchAll(ctx.engine.keyspace, client);
+  client.db = 0;
+  client.protocol = 2;
+  ctx.reply.setProtocol(2);
+  client.name = '';
+  client.authenticated = ctx.server.requirePass === '';
+  ctx.reply.simple('RESET');
 }
 
 /**
@@ -123,6 +142,7 @@ export const connectionCommands: readonly CommandSpec[] = [
   { name: 'echo', arity: 2, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Returns the given string.', categories: ['fast', 'connection'], handler: echo },
   { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Changes the selected database.', categories: ['fast', 'connection'], handler: select },
   { name: 'quit', arity: -1, flags: ['allow_busy', 'no_auth', 'fast', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary: 'Closes the connection.', categories: ['fast', 'connection'], handler: quit },
+  { name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Reset the connection', categories: ['fast', 'connection'], handler: reset },
   { name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Authenticates the connection.', categories: ['fast', 'connection'], handler: auth },
   { name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Handshakes with the Redis server.', categories: ['fast', 'connection'], handler: hello },
   { name: 'time', arity: 1, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Returns the server time.', categories: ['fast'], handler: time },

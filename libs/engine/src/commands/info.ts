@@ -76,7 +76,7 @@ const sections: Record<string, Section> = {
       ['maxclients', ctx.server.config.has('maxclients') ? ctx.server.config.get('maxclients') : 10000],
       ['client_recent_max_input_buffer', maxIn],
       ['client_recent_max_output_buffer', maxOut],
-      ['blocked_clients', 0],
+      ['blocked_clients', ctx.server.blocking.blockedClients],
       ['tracking_clients', 0],
       ['clients_in_timeout_table', 0],
     ];

@@ -1,3 +1,4 @@
+import type { BlockedClient } from './blocking.js';
 import type { ClientSession } from './command.js';
 import type { MultiState, WatchState } from './transactions.js';
 
@@ -20,6 +21,8 @@ export class InternalSession implements ClientSession {
   readonly kind = 'internal' as const;
   multi: MultiState | undefined = undefined;
   watch: WatchState | undefined = undefined;
+  /** Internal sessions never block (canBlock refuses them). */
+  blocked: BlockedClient | undefined = undefined;
 
   constructor(readonly id: number) {}
 
@@ -31,5 +34,8 @@ export class InternalSession implements ClientSession {
   }
   queryBytes(): number {
     return 0;
+  }
+  unblocked(): void {
+    // Never blocked.
   }
 }

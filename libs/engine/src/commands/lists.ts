@@ -1,11 +1,12 @@
 /**
  * List commands with Redis 7.0 semantics: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LINSERT
- * LREM LTRIM LPOS RPOPLPUSH LMOVE LMPOP. (The blocking forms come later.)
+ * LREM LTRIM LPOS RPOPLPUSH LMOVE LMPOP, and the blocking BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP.
  */
 import type { CommandContext, CommandSpec } from './command.js';
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONG_ARITY, WRONGTYPE } from './errors.js';
 import { parseInteger } from './args.js';
 import { ListValue } from '../types/list.js';
+import { deadlineArg } from './blocking.js';
 
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
 const INDEX_OUT_OF_RANGE = 'ERR index out of range';
@@ -111,36 +112,62 @@ function popGeneric(ctx: CommandContext, args: string[], head: boolean): void {
 const lpop = (ctx: CommandContext, args: string[]): void => popGeneric(ctx, args, true);
 const rpop = (ctx: CommandContext, args: string[]): void => popGeneric(ctx, args, false);
 
-/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
-function lmpop(ctx: CommandContext, args: string[]): void {
-  const numkeys = rangedArgument(ctx, args[1], 1, LONG_MAX, 'ERR numkeys should be greater than 0', 'ERR numkeys should be greater than 0');
-  if (numkeys === undefined) return;
-  const whereIndex = 2 + numkeys;
-  if (whereIndex >= args.length) return ctx.reply.error(SYNTAX);
-  const head = parseSide(args[whereIndex]);
-  if (head === undefined) return ctx.reply.error(SYNTAX);
+interface MpopArgs {
+  /** Index one past the last key. */
+  readonly keysEnd: number;
+  readonly head: boolean;
+  readonly count: number;
+}
+
+/** `numkeys key [key ...] LEFT|RIGHT [COUNT count]` from args[first]; undefined after replying the error. */
+function parseMpop(ctx: CommandContext, args: string[], first: number): MpopArgs | undefined {
+  const numkeys = rangedArgument(ctx, args[first], 1, LONG_MAX, 'ERR numkeys should be greater than 0', 'ERR numkeys should be greater than 0');
+  if (numkeys === undefined) return undefined;
+  const keysEnd = first + 1 + numkeys;
+  if (keysEnd >= args.length) return void ctx.reply.error(SYNTAX);
+  const head = parseSide(args[keysEnd]);
+  if (head === undefined) return void ctx.reply.error(SYNTAX);
   let count = -1;
-  for (let j = whereIndex + 1; j < args.length; j++) {
+  for (let j = keysEnd + 1; j < args.length; j++) {
     if (count === -1 && args[j].toLowerCase() === 'count' && j + 1 < args.length) {
       const c = rangedArgument(ctx, args[++j], 1, LONG_MAX, 'ERR count should be greater than 0', 'ERR count should be greater than 0');
-      if (c === undefined) return;
+      if (c === undefined) return undefined;
       count = c;
     } else {
-      return ctx.reply.error(SYNTAX);
+      return void ctx.reply.error(SYNTAX);
     }
   }
-  if (count === -1) count = 1;
-  for (let j = 2; j < whereIndex; j++) {
+  return { keysEnd, head, count: count === -1 ? 1 : count };
+}
+
+/** Reply [key, [elements]] with up to `count` popped from the list at `key` (which exists). */
+function mpopFrom(ctx: CommandContext, key: string, list: ListValue, head: boolean, count: number): void {
+  ctx.reply.array(2);
+  ctx.reply.bulk(key);
+  replyPopped(ctx, list, head, count);
+  mutated(ctx, key, list);
+}
+
+/**
+ * Pop from the first non-empty list among args[first..end) with `pop`; false if all are missing, true once
+ * replied (served, or WRONGTYPE at the first key holding another type).
+ */
+function popFirst(ctx: CommandContext, args: string[], first: number, end: number, pop: (key: string, list: ListValue) => void): boolean {
+  for (let j = first; j < end; j++) {
     const list = writeList(ctx, args[j]);
-    if (list === null) return;
+    if (list === null) return true;
     if (list === undefined) continue;
-    ctx.reply.array(2);
-    ctx.reply.bulk(args[j]);
-    replyPopped(ctx, list, head, count);
-    mutated(ctx, args[j], list);
-    return;
+    pop(args[j], list);
+    return true;
   }
-  ctx.reply.nilArray();
+  return false;
+}
+
+/** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+function lmpop(ctx: CommandContext, args: string[]): void {
+  const p = parseMpop(ctx, args, 1);
+  if (p === undefined) return;
+  if (!popFirst(ctx, args, 2, p.keysEnd, (key, list) => mpopFrom(ctx, key, list, p.head, p.count))) ctx.reply.nilArray();
 }
 
 // ==== Move ====
@@ -176,6 +203,67 @@ function lmove(ctx: CommandContext, args: string[]): void {
   const toHead = parseSide(args[4]);
   if (fromHead === undefined || toHead === undefined) return ctx.reply.error(SYNTAX);
   moveGeneric(ctx, args[1], args[2], fromHead, toHead);
+}
+
+// ==== Blocking ====
+
+/**
+ * The blocking variants: the same pop/move when a key can serve now; else, as Redis, a nil reply inside EXEC
+ * (or from a transport that cannot wait), or the client parks on its keys (blocking.ts) until a push serves it.
+ */
+
+
+function blockingPop(ctx: CommandContext, args: string[], head: boolean): void {
+  const deadline = deadlineArg(ctx, args[args.length - 1]);
+  if (deadline === undefined) return;
+  const pop = (key: string, list: ListValue): void => {
+    ctx.reply.array(2);
+    ctx.reply.bulk(key);
+    ctx.reply.bulk((head ? list.popFront() : list.popBack()) as string);
+    mutated(ctx, key, list);
+  };
+  if (popFirst(ctx, args, 1, args.length - 1, pop)) return;
+  const blocking = ctx.server.blocking;
+  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
+  blocking.block(ctx, args.slice(1, -1), deadline, 'list', (c, key) => pop(key, writeList(c, key) as ListValue));
+}
+
+const blpop = (ctx: CommandContext, args: string[]): void => blockingPop(ctx, args, true);
+const brpop = (ctx: CommandContext, args: string[]): void => blockingPop(ctx, args, false);
+
+function blockingMove(ctx: CommandContext, source: string, destination: string, fromHead: boolean, toHead: boolean, timeout: string): void {
+  const deadline = deadlineArg(ctx, timeout);
+  if (deadline === undefined) return;
+  const src = writeList(ctx, source);
+  if (src === null) return;
+  if (src !== undefined) return moveGeneric(ctx, source, destination, fromHead, toHead);
+  const blocking = ctx.server.blocking;
+  if (!blocking.canBlock(ctx)) return ctx.reply.nil();
+  // Served later by the same move: a destination of another type then gets WRONGTYPE, the source untouched.
+  blocking.block(ctx, [source], deadline, 'list', (c) => moveGeneric(c, source, destination, fromHead, toHead));
+}
+
+function brpoplpush(ctx: CommandContext, args: string[]): void {
+  blockingMove(ctx, args[1], args[2], false, true, args[3]);
+}
+
+function blmove(ctx: CommandContext, args: string[]): void {
+  const fromHead = parseSide(args[3]);
+  const toHead = parseSide(args[4]);
+  if (fromHead === undefined || toHead === undefined) return ctx.reply.error(SYNTAX);
+  blockingMove(ctx, args[1], args[2], fromHead, toHead, args[5]);
+}
+
+/** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
+function blmpop(ctx: CommandContext, args: string[]): void {
+  const p = parseMpop(ctx, args, 2);
+  if (p === undefined) return;
+  const deadline = deadlineArg(ctx, args[1]);
+  if (deadline === undefined) return;
+  if (popFirst(ctx, args, 3, p.keysEnd, (key, list) => mpopFrom(ctx, key, list, p.head, p.count))) return;
+  const blocking = ctx.server.blocking;
+  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
+  blocking.block(ctx, args.slice(3, p.keysEnd), deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, p.head, p.count));
 }
 
 // ==== Read ====
@@ -338,15 +426,15 @@ const WRITE_OOM_FAST: Flags = ['write', 'denyoom', 'fast'];
 const FAST: readonly string[] = ['write', 'list', 'fast'];
 const SLOW: readonly string[] = ['write', 'list', 'slow'];
 const READ_SLOW: readonly string[] = ['read', 'list', 'slow'];
+const BLOCKING: Flags = ['write', 'noscript', 'blocking'];
+const BLOCKING_OOM: Flags = ['write', 'denyoom', 'noscript', 'blocking'];
+const BLOCKING_SLOW: readonly string[] = ['write', 'list', 'slow', 'blocking'];
 
 function spec(name: string, arity: number, flags: Flags, firstKey: number, lastKey: number, categories: readonly string[], summary: string, handler: CommandSpec['handler']): CommandSpec {
   return { name, arity, flags, firstKey, lastKey, step: firstKey === 0 ? 0 : 1, summary, categories, handler };
 }
 
-/**
- * Arity, flags, key positions and categories as Redis 7.0's COMMAND INFO. (LMPOP's "movablekeys" flag is not
- * in our flag set; its keys are found from numkeys, as Redis's 0,0,0 legacy range says.)
- */
+/** Arity, flags, key positions and categories as Redis 7.0's COMMAND INFO. */
 export const listCommands: readonly CommandSpec[] = [
   spec('lpush', -3, WRITE_OOM_FAST, 1, 1, FAST, 'Prepend one or multiple elements to a list', lpush),
   spec('rpush', -3, WRITE_OOM_FAST, 1, 1, FAST, 'Append one or multiple elements to a list', rpush),
@@ -364,5 +452,10 @@ export const listCommands: readonly CommandSpec[] = [
   spec('lpos', -3, READ, 1, 1, READ_SLOW, 'Return the index of matching elements on a list', lpos),
   spec('rpoplpush', 3, WRITE_OOM, 1, 2, SLOW, 'Remove the last element in a list, prepend it to another list and return it', rpoplpush),
   spec('lmove', 5, WRITE_OOM, 1, 2, SLOW, 'Pop an element from a list, push it to another list and return it', lmove),
-  spec('lmpop', -4, WRITE, 0, 0, SLOW, 'Pop elements from a list', lmpop),
+  spec('lmpop', -4, ['write', 'movablekeys'], 0, 0, SLOW, 'Pop elements from a list', lmpop),
+  spec('blpop', -3, BLOCKING, 1, -2, BLOCKING_SLOW, 'Remove and get the first element in a list, or block until one is available', blpop),
+  spec('brpop', -3, BLOCKING, 1, -2, BLOCKING_SLOW, 'Remove and get the last element in a list, or block until one is available', brpop),
+  spec('brpoplpush', 4, BLOCKING_OOM, 1, 2, BLOCKING_SLOW, 'Pop an element from a list, push it to another list and return it; or block until one is available', brpoplpush),
+  spec('blmove', 6, BLOCKING_OOM, 1, 2, BLOCKING_SLOW, 'Pop an element from a list, push it to another list and return it; or block until one is available', blmove),
+  spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], 0, 0, BLOCKING_SLOW, 'Pop elements from a list, or block until one is available', blmpop),
 ];

@@ -26,6 +26,7 @@ export class RespDispatcher {
     this.server.clients.delete(session.id);
     this.contexts.delete(session.id);
     unwatchAll(this.engine.keyspace, session);
+    if (session.blocked !== undefined) this.server.blocking.forget(session.blocked);
   }
 
   execute(session: ClientSession, reply: Reply, args: string[]): void {
@@ -35,5 +36,6 @@ export class RespDispatcher {
       this.contexts.set(session.id, ctx);
     }
     this.table.execute(ctx, args);
+    if (this.server.blocking.hasReady) this.server.blocking.serveReady();
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { BlockingRegistry } from './blocking.js';
 import type { ClientSession } from './command.js';
 import type { ConfigStore } from './config-store.js';
 
@@ -45,6 +46,10 @@ export class ServerState {
   requirePass = '';
   /** Cluster mode (SELECT is limited to db 0). */
   clusterEnabled = false;
+  /** Clients parked by blocking commands. */
+  readonly blocking = new BlockingRegistry();
+  /** Above 0 while EXEC runs its queue: blocking commands then reply at once instead of blocking. */
+  execDepth = 0;
 
   constructor(readonly config: ConfigStore) {
     // Tests may build a ServerState over a config without these parameters.

@@ -171,10 +171,175 @@ const session: Step[] = [
   [["zrange", "big", "0", "-1", "withscores"], [["e", 1e-05], ["b", 0.1], ["c", 1.2345678901234567], ["f", 16], ["d", 100000000000000000000], ["a", 1e+300]]],
 ];
 
+/** ZRANGESTORE, ZMPOP, ZRANDMEMBER (its deterministic cases) and ZSCAN of a listpack, recorded as `session`. */
+const moreSession: Step[] = [
+  [["zadd","z","1","a","2","b","3","c","4","d"], 4],
+  [["set","str","v"], "+OK"],
+  [["zrangestore","d","z","0","-1"], 4],
+  [["zrange","d","0","-1","withscores"], [["a",1],["b",2],["c",3],["d",4]]],
+  [["zrangestore","d","z","1","2","rev"], 2],
+  [["zrange","d","0","-1"], ["b","c"]],
+  [["zrangestore","d","z","(1","3","byscore","limit","1","5"], 1],
+  [["zrange","d","0","-1"], ["c"]],
+  [["zrangestore","d","z","[c","-","bylex","rev"], 3],
+  [["zrange","d","0","-1"], ["a","b","c"]],
+  [["zrangestore","d","z","+inf","-inf","byscore","rev","limit","1","2"], 2],
+  [["zrange","d","0","-1","withscores"], [["b",2],["c",3]]],
+  [["zrangestore","d","z","0","-1","withscores"], "-ERR syntax error"],
+  [["zrangestore","d","z","5","6"], 0],
+  [["exists","d"], 0],
+  [["zrangestore","d","z","0","0"], 1],
+  [["zrangestore","d","nokey","0","-1"], 0],
+  [["exists","d"], 0],
+  [["zrangestore","d","str","0","-1"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zrangestore","d","z","0","-1","limit","0","1"], "-ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX"],
+  [["zrangestore","d","z","a","b"], "-ERR value is not an integer or out of range"],
+  [["zrangestore","d","z","a","b","byscore"], "-ERR min or max is not a float"],
+  [["zrangestore","d","z","a","b","bylex"], "-ERR min or max not valid string range item"],
+  [["zrangestore","d","z","0","1","byscore","limit","0","-1"], 1],
+  [["zrangestore","d","z","0","1","byscore","limit","-1","1"], 0],
+  [["exists","d"], 0],
+  [["zrangestore","str","z","0","0"], 1],
+  [["type","str"], "+zset"],
+  [["zrangestore","d","z","0"], "-ERR wrong number of arguments for 'zrangestore' command"],
+  [["zadd","neg","-0","a"], 1],
+  [["zrangestore","d2","neg","0","-1"], 1],
+  [["zscore","d2","a"], 0],
+  [["zmpop","1","z"], "-ERR wrong number of arguments for 'zmpop' command"],
+  [["zmpop","0","z","min"], "-ERR numkeys should be greater than 0"],
+  [["zmpop","2","z","min"], "-ERR syntax error"],
+  [["zmpop","1","z","min","count","0"], "-ERR count should be greater than 0"],
+  [["zmpop","1","z","min","count","-1"], "-ERR count should be greater than 0"],
+  [["zmpop","1","z","min","count"], "-ERR syntax error"],
+  [["zmpop","1","z","min","count","2","count","1"], "-ERR syntax error"],
+  [["zmpop","1","z","mix"], "-ERR syntax error"],
+  [["zmpop","x","z","min"], "-ERR numkeys should be greater than 0"],
+  [["zmpop","-1","z","min"], "-ERR numkeys should be greater than 0"],
+  [["zmpop","1","z","min","foo"], "-ERR syntax error"],
+  [["zmpop","1","z","min","count","x"], "-ERR count should be greater than 0"],
+  [["zmpop","3","a","b","min"], "-ERR syntax error"],
+  [["zmpop","2","nokey","z","max","count","2"], ["z",[["d",4],["c",3]]]],
+  [["zmpop","1","nokey","min"], null],
+  [["set","str","v"], "+OK"],
+  [["zmpop","2","str","z","min"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zmpop","2","z","str","min"], ["z",[["a",1]]]],
+  [["zmpop","2","nokey","str","min"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zmpop","1","z","MIN","COUNT","10"], ["z",[["b",2]]]],
+  [["exists","z"], 0],
+  [["zmpop","1","z","min"], null],
+  [["zadd","z","1.5","a","2","b"], 2],
+  [["zpopmin","z"], ["a",1.5]],
+  [["zpopmin","z","1"], [["b",2]]],
+  [["zpopmin","nokey"], []],
+  [["zpopmax","nokey","2"], []],
+  [["zrandmember","nokey"], null],
+  [["zrandmember","nokey","2"], []],
+  [["zrandmember","nokey","-2","withscores"], []],
+  [["zadd","r","5","e","1","a","3","c","2","b","4","d"], 5],
+  [["zrandmember","r","5","withscores"], [["e",5],["d",4],["c",3],["b",2],["a",1]]],
+  [["zrandmember","r","10"], ["e","d","c","b","a"]],
+  [["zrandmember","r","0"], []],
+  [["zrandmember","r","2","foo"], "-ERR syntax error"],
+  [["zrandmember","r","2","withscores","foo"], "-ERR syntax error"],
+  [["zrandmember","r","x"], "-ERR value is not an integer or out of range"],
+  [["zrandmember","r","-9223372036854775808"], "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"],
+  [["zrandmember","r","-9223372036854775807","withscores"], "-ERR value is out of range"],
+  [["zrandmember","r","4611686018427387904","withscores"], "-ERR value is out of range"],
+  [["zrandmember","r","4611686018427387903","WITHSCORES"], [["e",5],["d",4],["c",3],["b",2],["a",1]]],
+  [["zrandmember","r","-4611686018427387904","withscores"], "-ERR value is out of range"],
+  [["zrandmember","str"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zrandmember","str","1"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zrandmember","str","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zrandmember","nokey","-9223372036854775808"], "-ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"],
+  [["zrandmember","nokey","1","foo"], "-ERR syntax error"],
+  [["zadd","sc","1.1","a","2","b","-0","c","1e17","d","inf","e","0.5","f","1e20","g","-inf","h","5e18","i","4611686018427387904","j","0.0001","k","0.00001","l"], 12],
+  [["zscan","sc","0"], ["0",["h","-inf","c","0","l","1.0000000000000001e-05","k","0.0001","f","0.5","a","1.1000000000000001","b","2","d","100000000000000000","j","4611686018427387904","i","5e+18","g","1e+20","e","inf"]]],
+  [["zscan","sc","0","match","[a-d]","count","1"], ["0",["c","0","a","1.1000000000000001","b","2","d","100000000000000000"]]],
+  [["zscan","sc","x"], "-ERR invalid cursor"],
+  [["zscan","str","0"], "-WRONGTYPE Operation against a key holding the wrong kind of value"],
+  [["zscan","nokey","0","count","0"], ["0",[]]],
+  [["zscan","sc","0","count","0"], "-ERR syntax error"],
+  [["zscan","sc","0","type","x"], "-ERR syntax error"],
+  [["zscan","sc","0","count"], "-ERR syntax error"],
+  [["zscan","sc","-1"], ["0",["h","-inf","c","0","l","1.0000000000000001e-05","k","0.0001","f","0.5","a","1.1000000000000001","b","2","d","100000000000000000","j","4611686018427387904","i","5e+18","g","1e+20","e","inf"]]],
+];
+
 describe('sorted set commands', () => {
   it('replies as redis-server 7.0.15 to a recorded session', () => {
     const ctx = resp3Context();
     expect(session.map(([command]): Step => [command, run(ctx, ...command)])).toEqual(session);
+  });
+
+  it('replies as redis-server 7.0.15 to ZRANGESTORE, ZMPOP, ZRANDMEMBER and ZSCAN', () => {
+    const ctx = resp3Context();
+    expect(moreSession.map(([command]): Step => [command, run(ctx, ...command)])).toEqual(moreSession);
+  });
+
+  it('replies ZMPOP pairs nested and ZRANDMEMBER WITHSCORES flat in RESP2', () => {
+    const ctx = makeContext();
+    run(ctx, 'zadd', 'z', '1', 'a', '2', 'b');
+    expect(run(ctx, 'zrandmember', 'z', '2', 'withscores')).toEqual(['b', 2, 'a', 1]);
+    expect(run(ctx, 'zmpop', '1', 'z', 'max', 'count', '5')).toEqual(['z', [['b', 2], ['a', 1]]]);
+    expect(run(ctx, 'zmpop', '1', 'z', 'max')).toBeNull();
+  });
+
+  it('ZRANDMEMBER picks distinct members for a positive count, any members for a negative one', () => {
+    const ctx = makeContext();
+    const args = ['zadd', 'z'];
+    for (let i = 0; i < 300; i++) args.push(String(i), 'm' + i);
+    run(ctx, ...args);
+    for (const count of [1, 5, 150, 299]) {
+      const picked = run(ctx, 'zrandmember', 'z', String(count)) as string[];
+      expect(picked).toHaveLength(count);
+      expect(new Set(picked).size).toBe(count);
+    }
+    const pairs = run(ctx, 'zrandmember', 'z', '-1000', 'withscores') as (string | number)[];
+    expect(pairs).toHaveLength(2000);
+    for (let i = 0; i < pairs.length; i += 2) expect(pairs[i]).toBe('m' + pairs[i + 1]);
+    expect(typeof run(ctx, 'zrandmember', 'z')).toBe('string');
+    expect(run(ctx, 'zrandmember', 'z', '-100000001')).toMatch(/^-ERR count is out of range/);
+  });
+
+  it('ZSCAN walks a skiplist in pages, scores as %.17g, every member once when nothing changes', () => {
+    const ctx = makeContext();
+    const args = ['zadd', 'z', '1e17', 'big', '0.1', 'tenth'];
+    for (let i = 0; i < 200; i++) args.push(String(i), 'm' + i);
+    run(ctx, ...args);
+    run(ctx, 'zadd', 'z', '-0', 'negzero'); // a skiplist keeps -0 (a listpack reads it back as 0)
+    expect(run(ctx, 'object', 'encoding', 'z')).toBe('skiplist');
+    const seen = new Map<string, string>();
+    let cursor = '0';
+    let pages = 0;
+    do {
+      const [next, items] = run(ctx, 'zscan', 'z', cursor, 'count', '7') as [string, string[]];
+      for (let i = 0; i < items.length; i += 2) {
+        expect(seen.has(items[i])).toBe(false);
+        seen.set(items[i], items[i + 1]);
+      }
+      cursor = next;
+      pages++;
+    } while (cursor !== '0');
+    expect(seen.size).toBe(203);
+    expect(pages).toBe(Math.ceil(203 / 7));
+    expect([seen.get('big'), seen.get('tenth'), seen.get('negzero'), seen.get('m5')]).toEqual(['1e+17', '0.10000000000000001', '-0', '5']);
+    const [, matched] = run(ctx, 'zscan', 'z', '0', 'match', 'm1?', 'count', '1000') as [string, string[]];
+    expect(matched).toHaveLength(20);
+  });
+
+  it('ZSCAN still returns members present throughout when others are removed mid-scan', () => {
+    const ctx = makeContext();
+    const args = ['zadd', 'z'];
+    for (let i = 0; i < 200; i++) args.push(String(i), 'm' + i);
+    run(ctx, ...args);
+    const seen = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, items] = run(ctx, 'zscan', 'z', cursor, 'count', '10') as [string, string[]];
+      for (let i = 0; i < items.length; i += 2) seen.add(items[i]);
+      run(ctx, 'zrem', 'z', 'm' + (2 * seen.size) % 200, 'm' + ((2 * seen.size + 1) % 200));
+      cursor = next;
+    } while (cursor !== '0');
+    for (const m of run(ctx, 'zrange', 'z', '0', '-1') as string[]) expect(seen.has(m)).toBe(true);
   });
 
   it('replies flat in RESP2: WITHSCORES and ZPOPMIN pairs', () => {

@@ -8,8 +8,12 @@
  */
 import type { CommandContext, CommandSpec } from './command.js';
 import { ZSetValue, type ZNode } from '../types/zset.js';
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX, WRONGTYPE } from './errors.js';
-import { parseDouble, parseInteger } from './args.js';
+import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
+import { INT64_MIN, parseDouble, parseInt64, parseInteger } from './args.js';
+import { d2string, formatDouble } from './double-text.js';
+import { globMatch } from './glob.js';
+import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
+import { zdiff, zdiffstore, zinter, zintercard, zinterstore, zunion, zunionstore } from './sorted-set-algebra.js';
 
 const NAN_SCORE = 'ERR resulting score is not a number (NaN)';
 const NOT_FLOAT_RANGE = 'ERR min or max is not a float';
@@ -17,7 +21,7 @@ const NOT_LEX_RANGE = 'ERR min or max not valid string range item';
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
 
 /** The sorted set at key: undefined if missing, null if the key holds another type. */
-function lookupZSet(ctx: CommandContext, key: string, write: boolean): ZSetValue | undefined | null {
+export function lookupZSet(ctx: CommandContext, key: string, write: boolean): ZSetValue | undefined | null {
   const db = ctx.client.db;
   const value = write ? ctx.keyspace.lookupWrite(db, key) : ctx.keyspace.lookupRead(db, key);
   if (value === undefined) return undefined;
@@ -98,25 +102,21 @@ function rankRange(start: number, end: number, size: number): [number, number] |
 }
 
 /** Member (and score) replies: RESP2 flat; RESP3 WITHSCORES as [member, double] pairs. */
-function replyNodes(ctx: CommandContext, nodes: ZNode[], withScores: boolean): void {
+export function replyNodes(ctx: CommandContext, nodes: readonly ZNode[], withScores: boolean): void {
+  replyNodesHeader(ctx, nodes.length, withScores);
+  for (const n of nodes) replyNode(ctx, n, withScores);
+}
+
+function replyNodesHeader(ctx: CommandContext, count: number, withScores: boolean): void {
+  ctx.reply.array(withScores && ctx.reply.protocol === 2 ? count * 2 : count);
+}
+
+function replyNode(ctx: CommandContext, n: ZNode, withScores: boolean): void {
   const reply = ctx.reply;
-  if (!withScores) {
-    reply.array(nodes.length);
-    for (const n of nodes) reply.bulk(n.member);
-  } else if (reply.protocol === 3) {
-    reply.array(nodes.length);
-    for (const n of nodes) {
-      reply.array(2);
-      reply.bulk(n.member);
-      reply.double(n.score);
-    }
-  } else {
-    reply.array(nodes.length * 2);
-    for (const n of nodes) {
-      reply.bulk(n.member);
-      reply.double(n.score);
-    }
-  }
+  if (!withScores) return reply.bulk(n.member);
+  if (reply.protocol === 3) reply.array(2);
+  reply.bulk(n.member);
+  reply.double(n.score);
 }
 
 // ==== ZADD / ZINCRBY ====
@@ -286,18 +286,20 @@ function countInRange(ctx: CommandContext, key: string, range: Range): void {
 type RangeType = 'auto' | 'rank' | 'score' | 'lex';
 
 /**
- * zrangeGenericCommand: `argsStart` is the key's index; options follow start/stop. The legacy commands fix
- * `type` and `reverse` (so REV/BYSCORE/BYLEX are syntax errors there).
+ * zrangeGenericCommand. The legacy commands fix `type` and `reverse` (so REV/BYSCORE/BYLEX are syntax errors
+ * there). With `store` (ZRANGESTORE dst src ...) every index moves one to the right, WITHSCORES is a syntax
+ * error and the range replaces dst.
  */
-function zrangeGeneric(ctx: CommandContext, args: string[], type: RangeType, rev: boolean | undefined): void {
+function zrangeGeneric(ctx: CommandContext, args: string[], type: RangeType, rev: boolean | undefined, store = false): void {
   const reply = ctx.reply;
+  const key = store ? 2 : 1;
   let withScores = false;
   let offset = 0;
   let limit = -1;
-  for (let j = 4; j < args.length; j++) {
+  for (let j = key + 3; j < args.length; j++) {
     const opt = args[j].toLowerCase();
     const left = args.length - j - 1;
-    if (opt === 'withscores') withScores = true;
+    if (!store && opt === 'withscores') withScores = true;
     else if (opt === 'limit' && left >= 2) {
       const o = parseInteger(args[j + 1]);
       if (o === undefined) return reply.error(NOT_INTEGER);
@@ -315,7 +317,7 @@ function zrangeGeneric(ctx: CommandContext, args: string[], type: RangeType, rev
   const kind = type === 'auto' ? 'rank' : type;
   if (limit !== -1 && kind === 'rank') return reply.error('ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX');
   if (withScores && kind === 'lex') return reply.error('ERR syntax error, WITHSCORES not supported in combination with BYLEX');
-  const [minText, maxText] = reverse && kind !== 'rank' ? [args[3], args[2]] : [args[2], args[3]];
+  const [minText, maxText] = reverse && kind !== 'rank' ? [args[key + 2], args[key + 1]] : [args[key + 1], args[key + 2]];
   let range: Range | undefined;
   let start = 0, end = 0;
   if (kind === 'rank') {
@@ -328,17 +330,35 @@ function zrangeGeneric(ctx: CommandContext, args: string[], type: RangeType, rev
     range = kind === 'score' ? parseScoreRange(minText, maxText) : parseLexRange(minText, maxText);
     if (range === undefined) return reply.error(kind === 'score' ? NOT_FLOAT_RANGE : NOT_LEX_RANGE);
   }
-  const zset = lookupZSet(ctx, args[1], false);
+  const zset = lookupZSet(ctx, args[key], store);
   if (zset === null) return reply.error(WRONGTYPE);
-  if (zset === undefined) return reply.array(0);
-  let nodes: ZNode[];
-  if (range === undefined) {
+  let nodes: ZNode[] = [];
+  if (zset !== undefined && range === undefined) {
     const ranks = rankRange(start, end, zset.size);
-    nodes = ranks === undefined ? [] : [...zset.range(ranks[0], ranks[1], reverse)];
-  } else {
+    if (ranks !== undefined) nodes = [...zset.range(ranks[0], ranks[1], reverse)];
+  } else if (zset !== undefined && range !== undefined) {
     nodes = selectRange(zset, range, reverse, offset, limit);
   }
-  replyNodes(ctx, nodes, withScores);
+  if (!store) return replyNodes(ctx, nodes, withScores);
+  const result = new ZSetValue();
+  for (const n of nodes) result.set(n.member, n.score);
+  storeResult(ctx, args[1], result);
+}
+
+/** *STORE: the result replaces dst (TTL dropped) or, when empty, deletes it; replies its size. */
+export function storeResult(ctx: CommandContext, dst: string, result: ZSetValue): void {
+  if (result.size === 0) ctx.keyspace.delete(ctx.client.db, dst);
+  else ctx.keyspace.set(ctx.client.db, dst, withListpackZeros(result));
+  ctx.reply.integer(result.size);
+}
+
+/** A result built as a skiplist and converted to a listpack (it is small) reads -0 back as 0, as in Redis. */
+function withListpackZeros(zset: ZSetValue): ZSetValue {
+  if (zset.encoding() !== 'listpack') return zset;
+  const zeros: string[] = [];
+  for (const n of zset.range(0, zset.size - 1)) if (Object.is(n.score, -0)) zeros.push(n.member);
+  for (const m of zeros) zset.set(m, 0);
+  return zset;
 }
 
 /** The members in `range`, in order (or reverse), skipping `offset` (negative: none at all), at most `limit` (negative: all). */
@@ -355,6 +375,40 @@ function selectRange(zset: ZSetValue, range: Range, reverse: boolean, offset: nu
 
 // ==== Pops and removal by range ====
 
+/**
+ * How a pop replies. 'pair': ZPOPMIN key → [member, score]. 'pairs': ZPOPMIN key count → member/score
+ * pairs (flat in RESP2). 'keyed-pair': BZPOPMIN → [key, member, score]. 'keyed-pairs': ZMPOP/BZMPOP →
+ * [key, [[member, score], ...]] in both protocols.
+ */
+export type PopShape = 'pair' | 'pairs' | 'keyed-pair' | 'keyed-pairs';
+
+/**
+ * Pops up to `count` members (count >= 1) from the low (or, with `max`, high) end of the non-empty `zset`
+ * stored at `key`, deletes the key if it empties, and replies with the popped members in `shape`.
+ */
+export function zsetPop(ctx: CommandContext, key: string, zset: ZSetValue, max: boolean, count: number, shape: PopShape): void {
+  const reply = ctx.reply;
+  const nodes = [...zset.range(0, Math.min(count, zset.size) - 1, max)];
+  for (const node of nodes) zset.delete(node.member);
+  changed(ctx, key, zset);
+  if (shape === 'pairs') return replyNodes(ctx, nodes, true);
+  if (shape === 'keyed-pairs') {
+    reply.array(2);
+    reply.bulk(key);
+    reply.array(nodes.length);
+    for (const n of nodes) {
+      reply.array(2);
+      reply.bulk(n.member);
+      reply.double(n.score);
+    }
+    return;
+  }
+  reply.array(shape === 'pair' ? 2 : 3);
+  if (shape === 'keyed-pair') reply.bulk(key);
+  reply.bulk(nodes[0].member);
+  reply.double(nodes[0].score);
+}
+
 function popCommand(max: boolean) {
   return (ctx: CommandContext, args: string[]): void => {
     const reply = ctx.reply;
@@ -363,23 +417,63 @@ function popCommand(max: boolean) {
     if (args.length === 3) {
       const c = parseInteger(args[2]);
       if (c === undefined || c < 0) return reply.error(MUST_BE_POSITIVE);
-      if (c === 0) return reply.array(0);
       count = c;
     }
     const zset = lookupZSet(ctx, args[1], true);
     if (zset === null) return reply.error(WRONGTYPE);
-    if (zset === undefined) return reply.array(0);
-    const n = Math.min(count, zset.size);
-    const nodes = [...zset.range(0, n - 1, max)];
-    for (const node of nodes) zset.delete(node.member);
-    changed(ctx, args[1], zset);
-    if (args.length === 2) {
-      reply.array(2);
-      reply.bulk(nodes[0].member);
-      return reply.double(nodes[0].score);
-    }
-    replyNodes(ctx, nodes, true);
+    if (zset === undefined || count === 0) return reply.array(0);
+    zsetPop(ctx, args[1], zset, max, count, args.length === 2 ? 'pair' : 'pairs');
   };
+}
+
+/** ZMPOP (and BZMPOP from `first` = 2): numkeys key... MIN|MAX [COUNT n], parsed as Redis does. */
+export interface MultiPopArgs {
+  readonly keys: readonly string[];
+  readonly max: boolean;
+  readonly count: number;
+}
+
+/** Parses `numkeys key... MIN|MAX [COUNT n]` starting at args[first]; the error reply text when invalid. */
+export function parseMultiPop(args: readonly string[], first: number): MultiPopArgs | string {
+  const numkeys = parseInteger(args[first]);
+  if (numkeys === undefined || numkeys < 1) return 'ERR numkeys should be greater than 0';
+  const where = first + 1 + numkeys;
+  if (where >= args.length) return SYNTAX;
+  const side = args[where].toLowerCase();
+  if (side !== 'min' && side !== 'max') return SYNTAX;
+  let count = -1;
+  for (let j = where + 1; j < args.length; j += 2) {
+    if (count !== -1 || j + 1 >= args.length || args[j].toLowerCase() !== 'count') return SYNTAX;
+    const n = parseInteger(args[j + 1]);
+    if (n === undefined || n < 1) return 'ERR count should be greater than 0';
+    count = n;
+  }
+  return { keys: args.slice(first + 1, where), max: side === 'max', count: count === -1 ? 1 : count };
+}
+
+/**
+ * The first key in `keys` holding a non-empty sorted set, undefined if none, or null after replying
+ * WRONGTYPE for a key of another type met before it.
+ */
+export function firstNonEmptyZSet(ctx: CommandContext, keys: readonly string[]): { key: string; zset: ZSetValue } | undefined | null {
+  for (const key of keys) {
+    const zset = lookupZSet(ctx, key, true);
+    if (zset === null) {
+      ctx.reply.error(WRONGTYPE);
+      return null;
+    }
+    if (zset !== undefined && zset.size > 0) return { key, zset };
+  }
+  return undefined;
+}
+
+function zmpop(ctx: CommandContext, args: string[]): void {
+  const parsed = parseMultiPop(args, 1);
+  if (typeof parsed === 'string') return ctx.reply.error(parsed);
+  const found = firstNonEmptyZSet(ctx, parsed.keys);
+  if (found === null) return;
+  if (found === undefined) return ctx.reply.nilArray();
+  zsetPop(ctx, found.key, found.zset, parsed.max, parsed.count, 'keyed-pairs');
 }
 
 function zremrangebyrank(ctx: CommandContext, args: string[]): void {
@@ -417,6 +511,86 @@ function removeRange(ctx: CommandContext, key: string, ranks: (zset: ZSetValue) 
   ctx.reply.integer(nodes.length);
 }
 
+// ==== ZRANDMEMBER and ZSCAN ====
+
+const LONG_MAX_HALF = 4611686018427387903n;
+
+function zrandmember(ctx: CommandContext, args: string[]): void {
+  const reply = ctx.reply;
+  if (args.length === 2) {
+    const zset = lookupZSet(ctx, args[1], false);
+    if (zset === null) return reply.error(WRONGTYPE);
+    return reply.bulk(zset === undefined ? null : zset.at(randomIndex(zset.size)).member);
+  }
+  const parsed = parseInt64(args[2]);
+  if (parsed === undefined) return reply.error(NOT_INTEGER);
+  if (parsed === INT64_MIN) return reply.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
+  if (args.length > 4 || (args.length === 4 && args[3].toLowerCase() !== 'withscores')) return reply.error(SYNTAX);
+  const withScores = args.length === 4;
+  if (withScores && (BigInt(parsed) < -LONG_MAX_HALF || BigInt(parsed) > LONG_MAX_HALF)) return reply.error('ERR value is out of range');
+  const zset = lookupZSet(ctx, args[1], false);
+  if (zset === null) return reply.error(WRONGTYPE);
+  const count = Number(parsed);
+  if (zset === undefined || count === 0) return reply.array(0);
+  randomNodes(ctx, zset, count, withScores);
+}
+
+/**
+ * A negative count (or 1) picks |count| members independently; a count at least the size replies the whole
+ * set from the highest rank down, as Redis 7.0 does; otherwise `count` distinct members.
+ */
+function randomNodes(ctx: CommandContext, zset: ZSetValue, count: number, withScores: boolean): void {
+  const size = zset.size;
+  if (count < 0 || count === 1) {
+    const n = Math.abs(count);
+    if (n > MAX_RANDOM_REPLY) return ctx.reply.error(RANDOM_REPLY_TOO_LARGE);
+    replyNodesHeader(ctx, n, withScores);
+    for (let k = 0; k < n; k++) replyNode(ctx, zset.at(randomIndex(size)), withScores);
+    return;
+  }
+  if (count >= size) return replyNodes(ctx, [...zset.range(0, size - 1, true)], withScores);
+  // Distinct ranks: a partial Fisher-Yates shuffle over 0..size-1, kept sparse so it costs O(count).
+  const swapped = new Map<number, number>();
+  replyNodesHeader(ctx, count, withScores);
+  for (let k = 0; k < count; k++) {
+    const j = k + randomIndex(size - k);
+    const picked = swapped.get(j) ?? j;
+    swapped.set(j, swapped.get(k) ?? k);
+    replyNode(ctx, zset.at(picked), withScores);
+  }
+}
+
+function randomIndex(n: number): number {
+  return Math.floor(Math.random() * n);
+}
+
+/**
+ * ZSCAN. A listpack is returned whole with cursor 0, as Redis does, scores as the listpack stores them
+ * (d2string). A skiplist is walked by rank from the top down, the cursor being the number of ranks not yet
+ * visited, scores as "%.17g". A member removed below the cursor makes one already visited come back (SCAN
+ * allows that); a member added below it pushes one unvisited member above the cursor, so unlike Redis's
+ * hash-table cursor a concurrent insert can hide a member from the rest of the scan.
+ */
+function zscan(ctx: CommandContext, args: string[]): void {
+  const reply = ctx.reply;
+  const cursor = parseScanCursor(args[2]);
+  if (cursor === undefined) return reply.error('ERR invalid cursor');
+  const zset = lookupZSet(ctx, args[1], false);
+  if (zset === null) return reply.error(WRONGTYPE);
+  if (zset === undefined) return replyScan(reply, 0, []);
+  const options = parseScanOptions(args, 3, false);
+  if (typeof options === 'string') return reply.error(options);
+  const { count, pattern } = options;
+  const listpack = zset.encoding() === 'listpack';
+  const position = listpack || cursor === 0 ? zset.size : Math.min(cursor, zset.size);
+  const visits = listpack ? position : Math.min(count, position);
+  const found: string[] = [];
+  for (const n of zset.range(zset.size - position, zset.size - position + visits - 1, !listpack)) {
+    if (pattern === undefined || globMatch(pattern, n.member)) found.push(n.member, listpack ? d2string(n.score) : formatDouble(n.score));
+  }
+  replyScan(reply, position - visits, found);
+}
+
 // ==== Table ====
 
 type Flags = CommandSpec['flags'];
@@ -427,8 +601,9 @@ const WRITE_SLOW = ['write', 'sortedset', 'slow'];
 const RO: Flags = ['readonly'];
 const RO_FAST: Flags = ['readonly', 'fast'];
 
-function spec(name: string, arity: number, flags: Flags, categories: readonly string[], summary: string, handler: CommandSpec['handler']): CommandSpec {
-  return { name, arity, flags, firstKey: 1, lastKey: 1, step: 1, summary, categories, handler };
+/** `keys` is Redis's legacy (first, last, step); numkeys commands say 0,0,0 and are flagged movablekeys. */
+function spec(name: string, arity: number, flags: Flags, categories: readonly string[], summary: string, handler: CommandSpec['handler'], keys = [1, 1, 1]): CommandSpec {
+  return { name, arity, flags, firstKey: keys[0], lastKey: keys[1], step: keys[2], summary, categories, handler };
 }
 
 /** Arity, flags, key positions and categories as Redis 7.0's COMMAND INFO (ZRANK has no WITHSCORE in 7.0). */
@@ -454,4 +629,15 @@ export const sortedSetCommands: readonly CommandSpec[] = [
   spec('zremrangebyrank', 4, ['write'], WRITE_SLOW, 'Remove all members in a sorted set within the given indexes', zremrangebyrank),
   spec('zremrangebyscore', 4, ['write'], WRITE_SLOW, 'Remove all members in a sorted set within the given scores', zremrangebyscore),
   spec('zremrangebylex', 4, ['write'], WRITE_SLOW, 'Remove all members in a sorted set between the given lexicographical range', zremrangebylex),
+  spec('zrangestore', -5, ['write', 'denyoom'], WRITE_SLOW, 'Store a range of members from sorted set into another key', (ctx, args) => zrangeGeneric(ctx, args, 'auto', undefined, true), [1, 2, 1]),
+  spec('zmpop', -4, ['write', 'movablekeys'], WRITE_SLOW, 'Remove and return members with scores in a sorted set', zmpop, [0, 0, 0]),
+  spec('zrandmember', -2, RO, READ_SLOW, 'Get one or multiple random elements from a sorted set', zrandmember),
+  spec('zscan', -3, RO, READ_SLOW, 'Incrementally iterate sorted sets elements and associated scores', zscan),
+  spec('zunion', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Add multiple sorted sets', zunion, [0, 0, 0]),
+  spec('zinter', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets', zinter, [0, 0, 0]),
+  spec('zdiff', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Subtract multiple sorted sets', zdiff, [0, 0, 0]),
+  spec('zunionstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Add multiple sorted sets and store the resulting sorted set in a new key', zunionstore),
+  spec('zinterstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Intersect multiple sorted sets and store the resulting sorted set in a new key', zinterstore),
+  spec('zdiffstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Subtract multiple sorted sets and store the resulting sorted set in a new key', zdiffstore),
+  spec('zintercard', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets and return the cardinality of the result', zintercard, [0, 0, 0]),
 ];

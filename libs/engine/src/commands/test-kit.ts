@@ -9,16 +9,20 @@ import { InternalSession } from './internal-session.js';
 import { NODE_PARAMS } from './params.js';
 import { ServerState } from './server-state.js';
 import { ReplyError, StatusReply, ValueReply } from './value-reply.js';
+import { connectionCommands } from './connection.js';
 import { stringCommands } from './strings.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
 import { sortedSetCommands } from './sorted-sets.js';
+import { blockingSortedSetCommands } from './sorted-set-blocking.js';
+import { sortCommands } from './sort.js';
 import { transactionCommands } from './transactions.js';
+import { clientCommands } from './client.js';
 
-/** The string and key commands, dispatched as the node does (arity, subcommands). */
-const table = new CommandTable([...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands, ...sortedSetCommands]);
+/** The connection, data type and transaction commands, dispatched as the node does (arity, subcommands). */
+const table = new CommandTable([...connectionCommands, ...stringCommands, ...keyCommands, ...listCommands, ...hashCommands, ...setCommands, ...sortedSetCommands, ...blockingSortedSetCommands, ...sortCommands, ...clientCommands]);
 table.registerAll(transactionCommands(table));
 
 export interface TestContext extends CommandContext {

@@ -99,7 +99,12 @@ function execWith(table: CommandTable) {
     if (state.aborted) return reply.error(EXECABORT);
     if (touched) return reply.nilArray();
     reply.array(state.queue.length);
-    table.runQueued(ctx, state.queue);
+    ctx.server.execDepth++;
+    try {
+      table.runQueued(ctx, state.queue);
+    } finally {
+      ctx.server.execDepth--;
+    }
   };
 }
 

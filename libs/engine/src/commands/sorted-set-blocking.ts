@@ -1,0 +1,45 @@
+/**
+ * The blocking sorted-set pops BZPOPMIN BZPOPMAX BZMPOP: ZPOPMIN/ZPOPMAX/ZMPOP when a key can serve now,
+ * else a nil reply inside EXEC, else the client parks on its keys (blocking.ts) until a ZADD serves it.
+ * Argument checks run in Redis's order: BZPOPMIN's timeout first, BZMPOP's numkeys and options first.
+ */
+import type { CommandContext, CommandSpec } from './command.js';
+import { deadlineArg } from './blocking.js';
+import { firstNonEmptyZSet, lookupZSet, parseMultiPop, zsetPop, type PopShape } from './sorted-sets.js';
+import type { ZSetValue } from '../types/zset.js';
+
+/** Pop from the first non-empty key now, or block on all of them; `shape` is the reply's. */
+function popOrBlock(ctx: CommandContext, keys: readonly string[], deadline: number, max: boolean, count: number, shape: PopShape): void {
+  const found = firstNonEmptyZSet(ctx, keys);
+  if (found === null) return;
+  if (found !== undefined) return zsetPop(ctx, found.key, found.zset, max, count, shape);
+  const blocking = ctx.server.blocking;
+  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
+  blocking.block(ctx, keys, deadline, 'zset', (c, key) => zsetPop(c, key, lookupZSet(c, key, true) as ZSetValue, max, count, shape));
+}
+
+function bzpop(max: boolean) {
+  return (ctx: CommandContext, args: string[]): void => {
+    const deadline = deadlineArg(ctx, args[args.length - 1]);
+    if (deadline === undefined) return;
+    popOrBlock(ctx, args.slice(1, -1), deadline, max, 1, 'keyed-pair');
+  };
+}
+
+/** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
+function bzmpop(ctx: CommandContext, args: string[]): void {
+  const parsed = parseMultiPop(args, 2);
+  if (typeof parsed === 'string') return ctx.reply.error(parsed);
+  const deadline = deadlineArg(ctx, args[1]);
+  if (deadline === undefined) return;
+  popOrBlock(ctx, parsed.keys, deadline, parsed.max, parsed.count, 'keyed-pairs');
+}
+
+const CATEGORIES = ['write', 'sortedset', 'fast', 'blocking'];
+
+/** Arity, flags, key positions and categories as Redis 7.0's COMMAND INFO. */
+export const blockingSortedSetCommands: readonly CommandSpec[] = [
+  { name: 'bzpopmin', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], firstKey: 1, lastKey: -2, step: 1, categories: CATEGORIES, summary: 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', handler: bzpop(false) },
+  { name: 'bzpopmax', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], firstKey: 1, lastKey: -2, step: 1, categories: CATEGORIES, summary: 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', handler: bzpop(true) },
+  { name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], firstKey: 0, lastKey: 0, step: 0, categories: ['write', 'sortedset', 'slow', 'blocking'], summary: 'Remove and return members with scores in a sorted set or block until one is available', handler: bzmpop },
+];
