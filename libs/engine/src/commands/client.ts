@@ -187,21 +187,29 @@ const spec = (name: string, arity: number, summary: string, handler: CommandSpec
   name, arity, flags: ['noscript', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary, categories: ['slow', 'connection'], handler,
 });
 
+/** The subcommands Redis marks admin (and dangerous). */
+const admin = (name: string, arity: number, summary: string, handler: CommandSpec['handler']): CommandSpec => ({
+  ...spec(name, arity, summary, handler),
+  flags: ['admin', 'noscript', 'loading', 'stale'],
+  categories: ['admin', 'slow', 'dangerous', 'connection'],
+});
+
 export const clientCommands: readonly CommandSpec[] = [
   {
     ...spec('client', -2, 'A container for client connection commands.', (ctx) => replyHelp(ctx, HELP)),
     flags: [],
+    categories: ['slow'],
     subcommands: [
       spec('client|id', 2, 'Returns the unique client ID of the connection.', clientId),
       spec('client|setname', 3, 'Sets the connection name.', clientSetName),
       spec('client|getname', 2, 'Returns the name of the connection.', clientGetName),
-      spec('client|list', -2, 'Lists open connections.', clientList),
+      admin('client|list', -2, 'Lists open connections.', clientList),
       spec('client|info', 2, 'Returns information about the connection.', clientInfo),
-      spec('client|kill', -3, 'Terminates open connections.', clientKill),
+      admin('client|kill', -3, 'Terminates open connections.', clientKill),
       spec('client|setinfo', 4, 'Sets information specific to the client or connection.', clientSetInfo),
-      spec('client|unblock', -3, 'Unblocks a client blocked by a blocking command from a different connection.', clientUnblock),
-      spec('client|no-evict', 3, 'Sets the client eviction mode of the connection.', clientNoEvict),
-      spec('client|help', 2, 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, HELP)),
+      admin('client|unblock', -3, 'Unblocks a client blocked by a blocking command from a different connection.', clientUnblock),
+      admin('client|no-evict', 3, 'Sets the client eviction mode of the connection.', clientNoEvict),
+      { ...spec('client|help', 2, 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, HELP)), flags: ['loading', 'stale'] },
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { commandKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import type { CommandTable } from './command-table.js';
 import { replyHelp } from './config.js';
@@ -129,16 +130,15 @@ export function commandInfoCommands(table: CommandTable): readonly CommandSpec[]
     if ((spec.arity > 0 && target.length !== spec.arity) || target.length < -spec.arity) {
       return ctx.reply.error('ERR Invalid number of arguments specified for command');
     }
-    if (spec.firstKey === 0) return ctx.reply.error('ERR The command has no key arguments');
-    const last = spec.lastKey < 0 ? target.length + spec.lastKey : spec.lastKey;
-    const keys: string[] = [];
-    for (let i = spec.firstKey; i <= last && i < target.length; i += spec.step) keys.push(target[i]);
+    const keys = commandKeys(spec, target);
+    if (keys === undefined) return ctx.reply.error('ERR Invalid arguments specified for command');
+    if (keys.length === 0) return ctx.reply.error('ERR The command has no key arguments');
     ctx.reply.array(keys.length);
-    for (const k of keys) ctx.reply.bulk(k);
+    for (const k of keys) ctx.reply.bulk(target[k]);
   };
 
   const sub = (name: string, arity: number, summary: string, handler: CommandSpec['handler']): CommandSpec => ({
-    name, arity, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary, categories: ['slow'], handler,
+    name, arity, flags: ['loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary, categories: ['slow', 'connection'], handler,
   });
   return [
     {
@@ -148,7 +148,7 @@ export function commandInfoCommands(table: CommandTable): readonly CommandSpec[]
         sub('command|info', -2, 'Returns information about one, multiple or all commands.', info),
         sub('command|docs', -2, 'Returns documentary information about one, multiple or all commands.', docs),
         sub('command|list', -2, 'Returns a list of command names.', list),
-        sub('command|getkeys', -3, 'Extracts the key names from an arbitrary command.', getkeys),
+        sub('command|getkeys', -4, 'Extracts the key names from an arbitrary command.', getkeys),
         sub('command|help', 2, 'Returns helpful text about the different subcommands.', (ctx) => replyHelp(ctx, HELP)),
       ],
     },

@@ -95,6 +95,8 @@ export interface CommandSpec {
   /** ACL categories without '@' ("string", "keyspace", "read", "write", "fast", "slow", "connection", ...). */
   readonly categories: readonly string[];
   readonly handler: CommandHandler;
+  /** For movablekeys commands: the key indexes from the arguments (key-positions.ts); others use the range. */
+  readonly keys?: (args: readonly string[]) => number[] | undefined;
   /** Container commands (CONFIG, CLIENT, OBJECT, COMMAND) list their subcommands for COMMAND INFO/DOCS. */
   readonly subcommands?: readonly CommandSpec[];
 }

@@ -87,7 +87,7 @@ export const configCommands: readonly CommandSpec[] = [
       sub('config|set', -4, ['admin', 'noscript', 'loading', 'stale'], 'Sets configuration parameters in-flight.', configSet),
       sub('config|resetstat', 2, ['admin', 'noscript', 'loading', 'stale'], 'Resets the server\'s statistics.', configResetStat),
       sub('config|rewrite', 2, ['admin', 'noscript', 'loading', 'stale'], 'Persists the effective configuration to file.', configRewrite),
-      sub('config|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', configContainer),
+      { ...sub('config|help', 2, ['loading', 'stale'], 'Returns helpful text about the different subcommands.', configContainer), categories: ['slow'] },
     ],
   },
 ];

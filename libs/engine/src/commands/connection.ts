@@ -139,9 +139,9 @@ function time(ctx: CommandContext): void {
 
 export const connectionCommands: readonly CommandSpec[] = [
   { name: 'ping', arity: -1, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Returns the server\'s liveliness response.', categories: ['fast', 'connection'], handler: ping },
-  { name: 'echo', arity: 2, flags: ['fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Returns the given string.', categories: ['fast', 'connection'], handler: echo },
+  { name: 'echo', arity: 2, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Returns the given string.', categories: ['fast', 'connection'], handler: echo },
   { name: 'select', arity: 2, flags: ['loading', 'stale', 'fast'], firstKey: 0, lastKey: 0, step: 0, summary: 'Changes the selected database.', categories: ['fast', 'connection'], handler: select },
-  { name: 'quit', arity: -1, flags: ['allow_busy', 'no_auth', 'fast', 'loading', 'stale'], firstKey: 0, lastKey: 0, step: 0, summary: 'Closes the connection.', categories: ['fast', 'connection'], handler: quit },
+  { name: 'quit', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Closes the connection.', categories: ['fast', 'connection'], handler: quit },
   { name: 'reset', arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Reset the connection', categories: ['fast', 'connection'], handler: reset },
   { name: 'auth', arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Authenticates the connection.', categories: ['fast', 'connection'], handler: auth },
   { name: 'hello', arity: -1, flags: ['noscript', 'loading', 'stale', 'fast', 'no_auth', 'allow_busy'], firstKey: 0, lastKey: 0, step: 0, summary: 'Handshakes with the Redis server.', categories: ['fast', 'connection'], handler: hello },

@@ -2,6 +2,7 @@
  * List commands with Redis 7.0 semantics: LPUSH RPUSH LPUSHX RPUSHX LPOP RPOP LLEN LRANGE LINDEX LSET LINSERT
  * LREM LTRIM LPOS RPOPLPUSH LMOVE LMPOP, and the blocking BLPOP BRPOP BRPOPLPUSH BLMOVE BLMPOP.
  */
+import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONG_ARITY, WRONGTYPE } from './errors.js';
 import { parseInteger } from './args.js';
@@ -452,10 +453,10 @@ export const listCommands: readonly CommandSpec[] = [
   spec('lpos', -3, READ, 1, 1, READ_SLOW, 'Return the index of matching elements on a list', lpos),
   spec('rpoplpush', 3, WRITE_OOM, 1, 2, SLOW, 'Remove the last element in a list, prepend it to another list and return it', rpoplpush),
   spec('lmove', 5, WRITE_OOM, 1, 2, SLOW, 'Pop an element from a list, push it to another list and return it', lmove),
-  spec('lmpop', -4, ['write', 'movablekeys'], 0, 0, SLOW, 'Pop elements from a list', lmpop),
+  { ...spec('lmpop', -4, ['write', 'movablekeys'], 0, 0, SLOW, 'Pop elements from a list', lmpop), keys: numkeysKeys(1) },
   spec('blpop', -3, BLOCKING, 1, -2, BLOCKING_SLOW, 'Remove and get the first element in a list, or block until one is available', blpop),
   spec('brpop', -3, BLOCKING, 1, -2, BLOCKING_SLOW, 'Remove and get the last element in a list, or block until one is available', brpop),
   spec('brpoplpush', 4, BLOCKING_OOM, 1, 2, BLOCKING_SLOW, 'Pop an element from a list, push it to another list and return it; or block until one is available', brpoplpush),
   spec('blmove', 6, BLOCKING_OOM, 1, 2, BLOCKING_SLOW, 'Pop an element from a list, push it to another list and return it; or block until one is available', blmove),
-  spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], 0, 0, BLOCKING_SLOW, 'Pop elements from a list, or block until one is available', blmpop),
+  { ...spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], 0, 0, BLOCKING_SLOW, 'Pop elements from a list, or block until one is available', blmpop), keys: numkeysKeys(2) },
 ];

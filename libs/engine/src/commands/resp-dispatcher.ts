@@ -1,4 +1,5 @@
 import type { Engine } from '../engine.js';
+import type { BlockingRegistry } from './blocking.js';
 import type { ClientSession, CommandContext } from './command.js';
 import type { CommandTable } from './command-table.js';
 import type { Reply } from './reply.js';
@@ -11,12 +12,15 @@ import { unwatchAll } from './transactions.js';
  */
 export class RespDispatcher {
   private readonly contexts = new Map<number, CommandContext>();
+  private readonly blocking: BlockingRegistry;
 
   constructor(
     private readonly table: CommandTable,
     private readonly engine: Engine,
     private readonly server: ServerState,
-  ) {}
+  ) {
+    this.blocking = server.blocking;
+  }
 
   connected(session: ClientSession): void {
     this.server.clients.set(session.id, session);
@@ -26,7 +30,7 @@ export class RespDispatcher {
     this.server.clients.delete(session.id);
     this.contexts.delete(session.id);
     unwatchAll(this.engine.keyspace, session);
-    if (session.blocked !== undefined) this.server.blocking.forget(session.blocked);
+    if (session.blocked !== undefined) this.blocking.forget(session.blocked);
   }
 
   execute(session: ClientSession, reply: Reply, args: string[]): void {
@@ -36,6 +40,6 @@ export class RespDispatcher {
       this.contexts.set(session.id, ctx);
     }
     this.table.execute(ctx, args);
-    if (this.server.blocking.hasReady) this.server.blocking.serveReady();
+    if (this.blocking.hasReady) this.blocking.serveReady();
   }
 }

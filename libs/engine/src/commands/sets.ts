@@ -2,6 +2,7 @@
  * Set commands with Redis 7.0 semantics: SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SPOP SRANDMEMBER SMOVE
  * SINTER SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN.
  */
+import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { SetValue } from '../types/set.js';
 import { MAX_RANDOM_REPLY, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
@@ -355,7 +356,7 @@ export const setCommands: readonly CommandSpec[] = [
   spec('srandmember', -2, ['readonly'], 1, 1, READ_SLOW, 'Get one or multiple random members from a set', srandmember),
   spec('smove', 4, ['write', 'fast'], 1, 2, WRITE_FAST, 'Move a member from one set to another', smove),
   spec('sinter', -2, ['readonly'], 1, -1, READ_SLOW, 'Intersect multiple sets', sinter),
-  spec('sintercard', -3, ['readonly', 'movablekeys'], 0, 0, READ_SLOW, 'Intersect multiple sets and return the cardinality of the result', sintercard),
+  { ...spec('sintercard', -3, ['readonly', 'movablekeys'], 0, 0, READ_SLOW, 'Intersect multiple sets and return the cardinality of the result', sintercard), keys: numkeysKeys(1) },
   spec('sinterstore', -3, ['write', 'denyoom'], 1, -1, WRITE_SLOW, 'Intersect multiple sets and store the resulting set in a key', sinterstore),
   spec('sunion', -2, ['readonly'], 1, -1, READ_SLOW, 'Add multiple sets', sunion),
   spec('sunionstore', -3, ['write', 'denyoom'], 1, -1, WRITE_SLOW, 'Add multiple sets and store the resulting set in a key', sunionstore),

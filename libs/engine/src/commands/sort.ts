@@ -9,6 +9,7 @@
  * it backwards) and a set its iteration order, except that a set being STOREd is sorted ALPHA, as Redis
  * does so that replicas agree.
  */
+import { sortKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from './errors.js';
 import { parseDouble, parseInteger } from './args.js';
@@ -299,6 +300,6 @@ const sortRo = (ctx: CommandContext, args: string[]): void => sortGeneric(ctx, a
  * key range covers the sorted key only (STORE's destination and BY/GET keys are found by parsing).
  */
 export const sortCommands: readonly CommandSpec[] = [
-  { name: 'sort', arity: -2, flags: ['write', 'denyoom', 'movablekeys'], firstKey: 1, lastKey: 1, step: 1, summary: 'Sort the elements in a list, set or sorted set', categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'], handler: sort },
+  { name: 'sort', arity: -2, flags: ['write', 'denyoom', 'movablekeys'], firstKey: 1, lastKey: 1, step: 1, summary: 'Sort the elements in a list, set or sorted set', categories: ['write', 'set', 'sortedset', 'list', 'slow', 'dangerous'], handler: sort, keys: sortKeys },
   { name: 'sort_ro', arity: -2, flags: ['readonly', 'movablekeys'], firstKey: 1, lastKey: 1, step: 1, summary: 'Sort the elements in a list, set or sorted set. Read-only variant of SORT.', categories: ['read', 'set', 'sortedset', 'list', 'slow', 'dangerous'], handler: sortRo },
 ];

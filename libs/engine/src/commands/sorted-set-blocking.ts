@@ -3,6 +3,7 @@
  * else a nil reply inside EXEC, else the client parks on its keys (blocking.ts) until a ZADD serves it.
  * Argument checks run in Redis's order: BZPOPMIN's timeout first, BZMPOP's numkeys and options first.
  */
+import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { deadlineArg } from './blocking.js';
 import { firstNonEmptyZSet, lookupZSet, parseMultiPop, zsetPop, type PopShape } from './sorted-sets.js';
@@ -41,5 +42,5 @@ const CATEGORIES = ['write', 'sortedset', 'fast', 'blocking'];
 export const blockingSortedSetCommands: readonly CommandSpec[] = [
   { name: 'bzpopmin', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], firstKey: 1, lastKey: -2, step: 1, categories: CATEGORIES, summary: 'Remove and return the member with the lowest score from one or more sorted sets, or block until one is available', handler: bzpop(false) },
   { name: 'bzpopmax', arity: -3, flags: ['write', 'noscript', 'blocking', 'fast'], firstKey: 1, lastKey: -2, step: 1, categories: CATEGORIES, summary: 'Remove and return the member with the highest score from one or more sorted sets, or block until one is available', handler: bzpop(true) },
-  { name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], firstKey: 0, lastKey: 0, step: 0, categories: ['write', 'sortedset', 'slow', 'blocking'], summary: 'Remove and return members with scores in a sorted set or block until one is available', handler: bzmpop },
+  { name: 'bzmpop', arity: -5, flags: ['write', 'blocking', 'movablekeys'], firstKey: 0, lastKey: 0, step: 0, categories: ['write', 'sortedset', 'slow', 'blocking'], summary: 'Remove and return members with scores in a sorted set or block until one is available', handler: bzmpop, keys: numkeysKeys(2) },
 ];

@@ -6,6 +6,7 @@
  * Score and lex ranges become rank intervals [lo, hi) by counting the members before each bound on the skip
  * list, so every range command is "a rank interval, maybe reversed, maybe limited".
  */
+import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { ZSetValue, type ZNode } from '../types/zset.js';
 import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
@@ -630,14 +631,14 @@ export const sortedSetCommands: readonly CommandSpec[] = [
   spec('zremrangebyscore', 4, ['write'], WRITE_SLOW, 'Remove all members in a sorted set within the given scores', zremrangebyscore),
   spec('zremrangebylex', 4, ['write'], WRITE_SLOW, 'Remove all members in a sorted set between the given lexicographical range', zremrangebylex),
   spec('zrangestore', -5, ['write', 'denyoom'], WRITE_SLOW, 'Store a range of members from sorted set into another key', (ctx, args) => zrangeGeneric(ctx, args, 'auto', undefined, true), [1, 2, 1]),
-  spec('zmpop', -4, ['write', 'movablekeys'], WRITE_SLOW, 'Remove and return members with scores in a sorted set', zmpop, [0, 0, 0]),
+  { ...spec('zmpop', -4, ['write', 'movablekeys'], WRITE_SLOW, 'Remove and return members with scores in a sorted set', zmpop, [0, 0, 0]), keys: numkeysKeys(1) },
   spec('zrandmember', -2, RO, READ_SLOW, 'Get one or multiple random elements from a sorted set', zrandmember),
   spec('zscan', -3, RO, READ_SLOW, 'Incrementally iterate sorted sets elements and associated scores', zscan),
-  spec('zunion', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Add multiple sorted sets', zunion, [0, 0, 0]),
-  spec('zinter', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets', zinter, [0, 0, 0]),
-  spec('zdiff', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Subtract multiple sorted sets', zdiff, [0, 0, 0]),
-  spec('zunionstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Add multiple sorted sets and store the resulting sorted set in a new key', zunionstore),
-  spec('zinterstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Intersect multiple sorted sets and store the resulting sorted set in a new key', zinterstore),
-  spec('zdiffstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Subtract multiple sorted sets and store the resulting sorted set in a new key', zdiffstore),
-  spec('zintercard', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets and return the cardinality of the result', zintercard, [0, 0, 0]),
+  { ...spec('zunion', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Add multiple sorted sets', zunion, [0, 0, 0]), keys: numkeysKeys(1) },
+  { ...spec('zinter', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets', zinter, [0, 0, 0]), keys: numkeysKeys(1) },
+  { ...spec('zdiff', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Subtract multiple sorted sets', zdiff, [0, 0, 0]), keys: numkeysKeys(1) },
+  { ...spec('zunionstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Add multiple sorted sets and store the resulting sorted set in a new key', zunionstore), keys: numkeysKeys(2, [1]) },
+  { ...spec('zinterstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Intersect multiple sorted sets and store the resulting sorted set in a new key', zinterstore), keys: numkeysKeys(2, [1]) },
+  { ...spec('zdiffstore', -4, ['write', 'denyoom', 'movablekeys'], WRITE_SLOW, 'Subtract multiple sorted sets and store the resulting sorted set in a new key', zdiffstore), keys: numkeysKeys(2, [1]) },
+  { ...spec('zintercard', -3, ['readonly', 'movablekeys'], READ_SLOW, 'Intersect multiple sorted sets and return the cardinality of the result', zintercard, [0, 0, 0]), keys: numkeysKeys(1) },
 ];
