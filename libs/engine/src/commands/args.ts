@@ -3,7 +3,7 @@
  * arithmetic of INCR/INCRBY/EXPIRE with Redis's overflow checks. Short texts stay plain numbers; only texts
  * too long to be safe integers fall back to BigInt, so the common case allocates nothing.
  */
-import { INVALID_EXPIRE, NOT_INTEGER } from './errors.js';
+import { INVALID_EXPIRE, NOT_INTEGER, SYNTAX } from './errors.js';
 
 /** A Redis long long: a number when |v| <= 2^53 - 1, else a bigint. */
 export type Int64 = number | bigint;
@@ -159,4 +159,33 @@ export function parseDouble(s: string): number | undefined {
   }
   if (INFINITY_TEXT.test(s)) return s.charCodeAt(0) === 45 ? -Infinity : Infinity;
   return undefined;
+}
+
+/** What parseMultiPop found: the keys, which of the two sides was named (0 or 1), and COUNT (default 1). */
+export interface MultiPopArgs {
+  readonly keys: string[];
+  readonly side: 0 | 1;
+  readonly count: number;
+}
+
+/**
+ * LMPOP/ZMPOP's `numkeys key [key ...] <side> [COUNT count]` from args[first] (BLMPOP/BZMPOP: after the
+ * timeout), with `sides` the two words allowed (LEFT/RIGHT, MIN/MAX); or the error reply, checked in Redis's
+ * order.
+ */
+export function parseMultiPop(args: readonly string[], first: number, sides: readonly [string, string]): MultiPopArgs | string {
+  const numkeys = parseInteger(args[first]);
+  if (numkeys === undefined || numkeys < 1) return 'ERR numkeys should be greater than 0';
+  const where = first + 1 + numkeys;
+  if (where >= args.length) return SYNTAX;
+  const word = args[where].toLowerCase();
+  if (word !== sides[0] && word !== sides[1]) return SYNTAX;
+  let count = -1;
+  for (let j = where + 1; j < args.length; j += 2) {
+    if (count !== -1 || j + 1 >= args.length || args[j].toLowerCase() !== 'count') return SYNTAX;
+    const n = parseInteger(args[j + 1]);
+    if (n === undefined || n < 1) return 'ERR count should be greater than 0';
+    count = n;
+  }
+  return { keys: args.slice(first + 1, where), side: word === sides[0] ? 0 : 1, count: count === -1 ? 1 : count };
 }

@@ -5,7 +5,7 @@
 import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONG_ARITY, WRONGTYPE } from './errors.js';
-import { parseInteger } from './args.js';
+import { parseInteger, parseMultiPop } from './args.js';
 import { ListValue } from '../types/list.js';
 import { deadlineArg } from './blocking.js';
 
@@ -113,33 +113,8 @@ function popGeneric(ctx: CommandContext, args: string[], head: boolean): void {
 const lpop = (ctx: CommandContext, args: string[]): void => popGeneric(ctx, args, true);
 const rpop = (ctx: CommandContext, args: string[]): void => popGeneric(ctx, args, false);
 
-interface MpopArgs {
-  /** Index one past the last key. */
-  readonly keysEnd: number;
-  readonly head: boolean;
-  readonly count: number;
-}
-
-/** `numkeys key [key ...] LEFT|RIGHT [COUNT count]` from args[first]; undefined after replying the error. */
-function parseMpop(ctx: CommandContext, args: string[], first: number): MpopArgs | undefined {
-  const numkeys = rangedArgument(ctx, args[first], 1, LONG_MAX, 'ERR numkeys should be greater than 0', 'ERR numkeys should be greater than 0');
-  if (numkeys === undefined) return undefined;
-  const keysEnd = first + 1 + numkeys;
-  if (keysEnd >= args.length) return void ctx.reply.error(SYNTAX);
-  const head = parseSide(args[keysEnd]);
-  if (head === undefined) return void ctx.reply.error(SYNTAX);
-  let count = -1;
-  for (let j = keysEnd + 1; j < args.length; j++) {
-    if (count === -1 && args[j].toLowerCase() === 'count' && j + 1 < args.length) {
-      const c = rangedArgument(ctx, args[++j], 1, LONG_MAX, 'ERR count should be greater than 0', 'ERR count should be greater than 0');
-      if (c === undefined) return undefined;
-      count = c;
-    } else {
-      return void ctx.reply.error(SYNTAX);
-    }
-  }
-  return { keysEnd, head, count: count === -1 ? 1 : count };
-}
+/** LMPOP's and BLMPOP's sides: LEFT is side 0, the head. */
+const LEFT_RIGHT = ['left', 'right'] as const;
 
 /** Reply [key, [elements]] with up to `count` popped from the list at `key` (which exists). */
 function mpopFrom(ctx: CommandContext, key: string, list: ListValue, head: boolean, count: number): void {
@@ -150,15 +125,15 @@ function mpopFrom(ctx: CommandContext, key: string, list: ListValue, head: boole
 }
 
 /**
- * Pop from the first non-empty list among args[first..end) with `pop`; false if all are missing, true once
- * replied (served, or WRONGTYPE at the first key holding another type).
+ * Pop from the first non-empty list among `keys` with `pop`; false if all are missing, true once replied
+ * (served, or WRONGTYPE at the first key holding another type).
  */
-function popFirst(ctx: CommandContext, args: string[], first: number, end: number, pop: (key: string, list: ListValue) => void): boolean {
-  for (let j = first; j < end; j++) {
-    const list = writeList(ctx, args[j]);
+function popFirst(ctx: CommandContext, keys: readonly string[], pop: (key: string, list: ListValue) => void): boolean {
+  for (const key of keys) {
+    const list = writeList(ctx, key);
     if (list === null) return true;
     if (list === undefined) continue;
-    pop(args[j], list);
+    pop(key, list);
     return true;
   }
   return false;
@@ -166,9 +141,9 @@ function popFirst(ctx: CommandContext, args: string[], first: number, end: numbe
 
 /** LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 function lmpop(ctx: CommandContext, args: string[]): void {
-  const p = parseMpop(ctx, args, 1);
-  if (p === undefined) return;
-  if (!popFirst(ctx, args, 2, p.keysEnd, (key, list) => mpopFrom(ctx, key, list, p.head, p.count))) ctx.reply.nilArray();
+  const p = parseMultiPop(args, 1, LEFT_RIGHT);
+  if (typeof p === 'string') return ctx.reply.error(p);
+  if (!popFirst(ctx, p.keys, (key, list) => mpopFrom(ctx, key, list, p.side === 0, p.count))) ctx.reply.nilArray();
 }
 
 // ==== Move ====
@@ -223,10 +198,11 @@ function blockingPop(ctx: CommandContext, args: string[], head: boolean): void {
     ctx.reply.bulk((head ? list.popFront() : list.popBack()) as string);
     mutated(ctx, key, list);
   };
-  if (popFirst(ctx, args, 1, args.length - 1, pop)) return;
+  const keys = args.slice(1, -1);
+  if (popFirst(ctx, keys, pop)) return;
   const blocking = ctx.server.blocking;
   if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
-  blocking.block(ctx, args.slice(1, -1), deadline, 'list', (c, key) => pop(key, writeList(c, key) as ListValue));
+  blocking.block(ctx, keys, deadline, 'list', (c, key) => pop(key, writeList(c, key) as ListValue));
 }
 
 const blpop = (ctx: CommandContext, args: string[]): void => blockingPop(ctx, args, true);
@@ -257,14 +233,15 @@ function blmove(ctx: CommandContext, args: string[]): void {
 
 /** BLMPOP timeout numkeys key [key ...] LEFT|RIGHT [COUNT count] */
 function blmpop(ctx: CommandContext, args: string[]): void {
-  const p = parseMpop(ctx, args, 2);
-  if (p === undefined) return;
+  const p = parseMultiPop(args, 2, LEFT_RIGHT);
+  if (typeof p === 'string') return ctx.reply.error(p);
   const deadline = deadlineArg(ctx, args[1]);
   if (deadline === undefined) return;
-  if (popFirst(ctx, args, 3, p.keysEnd, (key, list) => mpopFrom(ctx, key, list, p.head, p.count))) return;
+  const head = p.side === 0;
+  if (popFirst(ctx, p.keys, (key, list) => mpopFrom(ctx, key, list, head, p.count))) return;
   const blocking = ctx.server.blocking;
   if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
-  blocking.block(ctx, args.slice(3, p.keysEnd), deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, p.head, p.count));
+  blocking.block(ctx, p.keys, deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, head, p.count));
 }
 
 // ==== Read ====

@@ -6,7 +6,8 @@
 import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { deadlineArg } from './blocking.js';
-import { firstNonEmptyZSet, lookupZSet, parseMultiPop, zsetPop, type PopShape } from './sorted-sets.js';
+import { firstNonEmptyZSet, lookupZSet, MIN_MAX, zsetPop, type PopShape } from './sorted-sets.js';
+import { parseMultiPop } from './args.js';
 import type { ZSetValue } from '../types/zset.js';
 
 /** Pop from the first non-empty key now, or block on all of them; `shape` is the reply's. */
@@ -29,11 +30,11 @@ function bzpop(max: boolean) {
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count] */
 function bzmpop(ctx: CommandContext, args: string[]): void {
-  const parsed = parseMultiPop(args, 2);
+  const parsed = parseMultiPop(args, 2, MIN_MAX);
   if (typeof parsed === 'string') return ctx.reply.error(parsed);
   const deadline = deadlineArg(ctx, args[1]);
   if (deadline === undefined) return;
-  popOrBlock(ctx, parsed.keys, deadline, parsed.max, parsed.count, 'keyed-pairs');
+  popOrBlock(ctx, parsed.keys, deadline, parsed.side === 1, parsed.count, 'keyed-pairs');
 }
 
 const CATEGORIES = ['write', 'sortedset', 'fast', 'blocking'];

@@ -10,7 +10,7 @@ import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { ZSetValue, type ZNode } from '../types/zset.js';
 import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
-import { INT64_MIN, parseDouble, parseInt64, parseInteger } from './args.js';
+import { INT64_MIN, parseDouble, parseInt64, parseInteger, parseMultiPop } from './args.js';
 import { d2string, formatDouble } from './double-text.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
@@ -427,31 +427,6 @@ function popCommand(max: boolean) {
   };
 }
 
-/** ZMPOP (and BZMPOP from `first` = 2): numkeys key... MIN|MAX [COUNT n], parsed as Redis does. */
-export interface MultiPopArgs {
-  readonly keys: readonly string[];
-  readonly max: boolean;
-  readonly count: number;
-}
-
-/** Parses `numkeys key... MIN|MAX [COUNT n]` starting at args[first]; the error reply text when invalid. */
-export function parseMultiPop(args: readonly string[], first: number): MultiPopArgs | string {
-  const numkeys = parseInteger(args[first]);
-  if (numkeys === undefined || numkeys < 1) return 'ERR numkeys should be greater than 0';
-  const where = first + 1 + numkeys;
-  if (where >= args.length) return SYNTAX;
-  const side = args[where].toLowerCase();
-  if (side !== 'min' && side !== 'max') return SYNTAX;
-  let count = -1;
-  for (let j = where + 1; j < args.length; j += 2) {
-    if (count !== -1 || j + 1 >= args.length || args[j].toLowerCase() !== 'count') return SYNTAX;
-    const n = parseInteger(args[j + 1]);
-    if (n === undefined || n < 1) return 'ERR count should be greater than 0';
-    count = n;
-  }
-  return { keys: args.slice(first + 1, where), max: side === 'max', count: count === -1 ? 1 : count };
-}
-
 /**
  * The first key in `keys` holding a non-empty sorted set, undefined if none, or null after replying
  * WRONGTYPE for a key of another type met before it.
@@ -468,13 +443,16 @@ export function firstNonEmptyZSet(ctx: CommandContext, keys: readonly string[]):
   return undefined;
 }
 
+/** ZMPOP's and BZMPOP's sides: MAX is side 1. */
+export const MIN_MAX = ['min', 'max'] as const;
+
 function zmpop(ctx: CommandContext, args: string[]): void {
-  const parsed = parseMultiPop(args, 1);
+  const parsed = parseMultiPop(args, 1, MIN_MAX);
   if (typeof parsed === 'string') return ctx.reply.error(parsed);
   const found = firstNonEmptyZSet(ctx, parsed.keys);
   if (found === null) return;
   if (found === undefined) return ctx.reply.nilArray();
-  zsetPop(ctx, found.key, found.zset, parsed.max, parsed.count, 'keyed-pairs');
+  zsetPop(ctx, found.key, found.zset, parsed.side === 1, parsed.count, 'keyed-pairs');
 }
 
 function zremrangebyrank(ctx: CommandContext, args: string[]): void {
