@@ -330,3 +330,15 @@ describe('random replies with repetitions are bounded', () => {
     expect(run(ctx, 'srandmember', 's', '-3')).toEqual(['a', 'a', 'a']);
   });
 });
+
+describe('SPOP with a count near the size', () => {
+  it('rebuilds the remaining integers as an intset, as Redis 7.0.15 does past 5 × the remainder', () => {
+    for (const [count, encoding] of [[427, 'hashtable'], [428, 'intset']] as const) {
+      const ctx = makeContext();
+      run(ctx, 'sadd', 's', ...Array.from({ length: 513 }, (_, i) => String(i + 1)));
+      expect(run(ctx, 'object', 'encoding', 's')).toBe('hashtable');
+      expect(run(ctx, 'spop', 's', String(count))).toHaveLength(count);
+      expect(run(ctx, 'object', 'encoding', 's')).toBe(encoding);
+    }
+  });
+});

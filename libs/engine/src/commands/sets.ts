@@ -106,8 +106,13 @@ function spopWithCount(ctx: CommandContext, args: string[]): void {
   }
   ctx.reply.set(count);
   for (let i = 0; i < count; i++) ctx.reply.bulk(set.pop() as string);
+  // Redis pops a count this close to the size by building a new set of the remaining members (its
+  // SPOP_MOVE_STRATEGY_MUL = 5), which may be an intset again.
+  if (set.size * SPOP_MOVE_STRATEGY_MUL <= count) set.rebuilt();
   changed(ctx, args[1], set);
 }
+
+const SPOP_MOVE_STRATEGY_MUL = 5;
 
 const SRANDMEMBER_RANGE = 'ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807';
 

@@ -50,6 +50,17 @@ export class SetValue implements AggregateValue {
     return copy;
   }
 
+  /**
+   * The encoding Redis gives a set rebuilt from these members (SPOP with a count near the size builds a new
+   * set from what remains): intset again if every member is an integer and there are few enough.
+   */
+  rebuilt(): void {
+    if (this.intset || this.members.length > MAX_INTSET_ENTRIES) return;
+    for (const m of this.members) if (parseInt64(m) === undefined) return;
+    this.intset = true;
+    this.ordered = false;
+  }
+
   has(member: string): boolean {
     return this.index.has(member);
   }
