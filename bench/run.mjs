@@ -4,8 +4,10 @@
  * lru-cache, and the Nest TCP transport against a bare Nest microservice. Prints a markdown report and
  * writes the raw runs to bench/results/<timestamp>.json. Records numbers; never fails CI.
  *
- *   node bench/run.mjs [--only name[,name]] [--runs N] [--subject redis] [--list]
+ *   node bench/run.mjs [--only name[,name]] [--runs N] [--requests N] [--elements N] [--subject redis] [--list]
  *
+ * --requests sets redis-benchmark's -n for the `types` scenario (default 200000) and --elements the member
+ * count of the `type-memory` scenario (default 1000000): smaller values for quick runs.
  * --subject redis runs redis-server in place of the ringcache node (and a constant Nest server in place of
  * its TCP port): for debugging the harness when no node is built.
  */
@@ -20,11 +22,13 @@ import { eviction } from './scenarios/eviction.mjs';
 import { memoryPerKey } from './scenarios/memory-per-key.mjs';
 import { engine } from './scenarios/engine.mjs';
 import { nestTcp } from './scenarios/nest-tcp.mjs';
+import { types } from './scenarios/types.mjs';
+import { typeMemory } from './scenarios/type-memory.mjs';
 
-const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp];
+const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory];
 
 function parseArgs(argv) {
-  const opts = { only: [], runs: 3, subject: 'ringcache', list: false };
+  const opts = { only: [], runs: 3, requests: undefined, elements: undefined, subject: 'ringcache', list: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -34,12 +38,17 @@ function parseArgs(argv) {
     };
     if (a === '--only' || a.startsWith('--only=')) opts.only.push(...value().split(',').filter(Boolean));
     else if (a === '--runs' || a.startsWith('--runs=')) opts.runs = Number(value());
+    else if (a === '--requests' || a.startsWith('--requests=')) opts.requests = Number(value());
+    else if (a === '--elements' || a.startsWith('--elements=')) opts.elements = Number(value());
     else if (a === '--subject' || a.startsWith('--subject=')) opts.subject = value();
     else if (a === '--list') opts.list = true;
     else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs must be a positive integer');
+  for (const flag of ['requests', 'elements']) {
+    if (opts[flag] !== undefined && (!Number.isInteger(opts[flag]) || opts[flag] < 1)) usage(`--${flag} must be a positive integer`);
+  }
   if (!['ringcache', 'redis'].includes(opts.subject)) usage('--subject must be ringcache or redis');
   const names = SCENARIOS.map((s) => s.name);
   for (const n of opts.only) if (!names.includes(n)) usage(`unknown scenario ${n} (known: ${names.join(', ')})`);
@@ -47,7 +56,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = `usage: node bench/run.mjs [--only ${SCENARIOS.map((s) => s.name).join('|')}[,...]] [--runs N] [--subject ringcache|redis] [--list]`;
+  const text = `usage: node bench/run.mjs [--only ${SCENARIOS.map((s) => s.name).join('|')}[,...]] [--runs N] [--requests N] [--elements N] [--subject ringcache|redis] [--list]`;
   if (error) { process.stderr.write(`bench: ${error}\n${text}\n`); process.exit(2); }
   process.stdout.write(`${text}\n`);
   process.exit(0);
@@ -102,11 +111,11 @@ for (const scenario of selected) {
   const started = Date.now();
   try {
     const loadBefore = os.loadavg()[0];
-    const result = await scenario.run({ runs: opts.runs, subject: opts.subject, log });
+    const result = await scenario.run({ runs: opts.runs, requests: opts.requests, elements: opts.elements, subject: opts.subject, log });
     result.seconds = (Date.now() - started) / 1000;
     result.loadAverage = { before: loadBefore, after: os.loadavg()[0] };
     report.scenarios[scenario.name] = { title: scenario.title, command: scenario.command, ...result };
-    md.push('', `## ${scenario.title}`, '', `\`${scenario.command}\``, '', scenario.table(result), '', targetsTable(result.targets), '',
+    md.push('', `## ${scenario.title}`, '', `\`${result.command ?? scenario.command}\``, '', scenario.table(result), '', targetsTable(result.targets), '',
       `${result.seconds.toFixed(0)} s; 1-minute load average ${result.loadAverage.before.toFixed(1)} before, ${result.loadAverage.after.toFixed(1)} after (2 cores).`);
   } catch (err) {
     const message = String(err?.stack ?? err);

@@ -152,3 +152,18 @@ export async function command(port, ...args) {
     conn.close();
   }
 }
+
+/**
+ * Calls `send(from)` for from = 0, step, 2·step, ... below `count`, keeping two calls in flight (one being
+ * served while the next is on the wire). Resolves with the elapsed seconds once every call has settled.
+ */
+export async function twoInFlight(count, step, send) {
+  const started = process.hrtime.bigint();
+  const inFlight = [];
+  for (let from = 0; from < count; from += step) {
+    inFlight.push(send(from));
+    if (inFlight.length >= 2) await inFlight.shift();
+  }
+  await Promise.all(inFlight);
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}

@@ -4,7 +4,7 @@
  * process RSS by the number of keys.
  */
 import { startServer, rssBytes } from '../lib/processes.mjs';
-import { RespConnection, info, command } from '../lib/resp.mjs';
+import { RespConnection, info, command, twoInFlight } from '../lib/resp.mjs';
 import { alternate } from '../lib/side-by-side.mjs';
 import { medianOf, ratio, fmt } from '../lib/stats.mjs';
 
@@ -29,14 +29,7 @@ async function load(port, count) {
     });
   };
   try {
-    const started = process.hrtime.bigint();
-    let inFlight = [];
-    for (let from = 0; from < count; from += BATCH) {
-      inFlight.push(batch(from));
-      if (inFlight.length >= 2) await inFlight.shift();
-    }
-    await Promise.all(inFlight);
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const seconds = await twoInFlight(count, BATCH, batch);
     if (errors) throw new Error(`${errors} SETs did not reply OK`);
     return { loadSeconds: seconds };
   } finally {
