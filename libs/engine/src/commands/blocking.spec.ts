@@ -143,6 +143,7 @@ describe('BlockingRegistry', () => {
     const { main, timers, registry, client, exec } = setup();
     const a = client();
     exec(a, 'BRPOP', 'q', '1.5');
+    expect(registry.clientsWithTimeout).toBe(1);
     main.clock.advance(1499);
     timers.fire();
     expect(a.client.blocked).toBeDefined();
@@ -151,6 +152,7 @@ describe('BlockingRegistry', () => {
     expect(a.client.blocked).toBeUndefined();
     expect(a.reply.take()).toBeNull();
     expect(registry.waiters(0, 'q')).toBe(0);
+    expect(registry.clientsWithTimeout).toBe(0);
     expect(timers.size).toBe(0);
   });
 

@@ -88,8 +88,9 @@ export class BlockingRegistry {
   private readonly readyIds = new Set<string>();
   /** The store whose key writes are watched while anyone waits. */
   private store: Store | undefined;
-  /** INFO clients blocked_clients. */
+  /** INFO clients blocked_clients, and clients_in_timeout_table (those with a deadline). */
   blockedClients = 0;
+  clientsWithTimeout = 0;
   /** Set when a key with waiters was written: the transport then calls serveReady. */
   hasReady = false;
 
@@ -124,7 +125,10 @@ export class BlockingRegistry {
     }
     this.blockedClients++;
     ctx.client.blocked = waiter;
-    if (deadline !== 0) this.armTimer(waiter);
+    if (deadline !== 0) {
+      this.clientsWithTimeout++;
+      this.armTimer(waiter);
+    }
   }
 
   /** The store's listener: a key was set while someone waits. */
@@ -181,6 +185,7 @@ export class BlockingRegistry {
     if (waiter.ctx.client.blocked !== waiter) return;
     waiter.ctx.client.blocked = undefined;
     this.blockedClients--;
+    if (waiter.deadline !== 0) this.clientsWithTimeout--;
     if (waiter.timer !== undefined) this.timers.clear(waiter.timer);
     waiter.timer = undefined;
     for (const key of waiter.keys) {

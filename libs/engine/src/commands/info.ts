@@ -78,7 +78,7 @@ const sections: Record<string, Section> = {
       ['client_recent_max_output_buffer', maxOut],
       ['blocked_clients', ctx.server.blocking.blockedClients],
       ['tracking_clients', 0],
-      ['clients_in_timeout_table', 0],
+      ['clients_in_timeout_table', ctx.server.blocking.clientsWithTimeout],
     ];
   },
   memory: (ctx) => {
