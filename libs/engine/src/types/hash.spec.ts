@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { HASH_ENTRY_OVERHEAD, HashValue } from './hash.js';
+import { HASH_BASE, HASH_ENTRY_OVERHEAD, HASH_INDEX_OVERHEAD, HashValue, INDEX_MIN_ENTRIES } from './hash.js';
 
 function entries(hash: HashValue): [string, string][] {
   const out: [string, string][] = [];
@@ -9,8 +9,9 @@ function entries(hash: HashValue): [string, string][] {
 }
 
 function modelBytes(model: Map<string, string>): number {
-  let bytes = 0;
-  for (const [f, v] of model) bytes += f.length + v.length + HASH_ENTRY_OVERHEAD;
+  const perEntry = model.size > INDEX_MIN_ENTRIES ? HASH_ENTRY_OVERHEAD + HASH_INDEX_OVERHEAD : HASH_ENTRY_OVERHEAD;
+  let bytes = HASH_BASE;
+  for (const [f, v] of model) bytes += f.length + v.length + perEntry;
   return bytes;
 }
 
@@ -21,11 +22,11 @@ describe('HashValue', () => {
     expect(h.set('a', '22')).toBe(false);
     expect(h.get('a')).toBe('22');
     expect(h.has('b')).toBe(false);
-    expect(h.bytes).toBe(1 + 2 + HASH_ENTRY_OVERHEAD);
+    expect(h.bytes).toBe(HASH_BASE + 1 + 2 + HASH_ENTRY_OVERHEAD);
     expect(h.delete('a')).toBe(true);
     expect(h.delete('a')).toBe(false);
     expect(h.size).toBe(0);
-    expect(h.bytes).toBe(0);
+    expect(h.bytes).toBe(HASH_BASE);
   });
 
   it('keeps insertion order while a listpack', () => {
@@ -94,6 +95,25 @@ describe('HashValue', () => {
           }
         }
         for (const [f, v] of model) expect(h.get(f)).toBe(v);
+      }),
+    );
+  });
+
+  it('keeps listpack order and lookups while its field index is built and dropped', () => {
+    const field = fc.constantFrom(...Array.from({ length: 2 * INDEX_MIN_ENTRIES }, (_, i) => `f${i}`));
+    const op = fc.record({ set: fc.boolean(), field, value: fc.constantFrom('', 'v', 'value') });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const h = new HashValue();
+        const model = new Map<string, string>();
+        for (const o of ops) {
+          if (o.set) expect(h.set(o.field, o.value)).toBe(!model.has(o.field));
+          if (o.set) model.set(o.field, o.value);
+          else expect(h.delete(o.field)).toBe(model.delete(o.field));
+          expect(entries(h)).toEqual([...model]);
+          expect(h.bytes).toBe(modelBytes(model));
+        }
+        for (let i = 0; i < 2 * INDEX_MIN_ENTRIES; i++) expect(h.get(`f${i}`)).toBe(model.get(`f${i}`));
       }),
     );
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ELEMENT_OVERHEAD, ListValue } from './list.js';
+import { ELEMENT_OVERHEAD, LIST_BASE, ListValue } from './list.js';
 
 function listOf(...elements: string[]): ListValue {
   const list = new ListValue();
@@ -24,13 +24,13 @@ describe('ListValue', () => {
 
   it('keeps bytes as element lengths plus a per-element overhead', () => {
     const list = listOf('abc', 'de');
-    expect(list.bytes).toBe(5 + 2 * ELEMENT_OVERHEAD);
+    expect(list.bytes).toBe(LIST_BASE + 5 + 2 * ELEMENT_OVERHEAD);
     list.setAt(0, 'x');
-    expect(list.bytes).toBe(3 + 2 * ELEMENT_OVERHEAD);
+    expect(list.bytes).toBe(LIST_BASE + 3 + 2 * ELEMENT_OVERHEAD);
     list.popBack();
-    expect(list.bytes).toBe(1 + ELEMENT_OVERHEAD);
+    expect(list.bytes).toBe(LIST_BASE + 1 + ELEMENT_OVERHEAD);
     list.popBack();
-    expect(list.bytes).toBe(0);
+    expect(list.bytes).toBe(LIST_BASE);
     expect(list.popBack()).toBeUndefined();
   });
 
@@ -96,7 +96,7 @@ describe('ListValue', () => {
         expect(list.toArray()).toEqual(model);
         for (let i = 0; i < model.length; i++) expect(list.at(i)).toBe(model[i]);
         expect(list.indexOf('a')).toBe(model.indexOf('a'));
-        expect(list.bytes).toBe(model.reduce((n, e) => n + e.length + ELEMENT_OVERHEAD, 0));
+        expect(list.bytes).toBe(model.reduce((n, e) => n + e.length + ELEMENT_OVERHEAD, LIST_BASE));
       }),
       { numRuns: 300 },
     );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { MAX_INTSET_ENTRIES, MEMBER_OVERHEAD, SetValue } from './set.js';
+import { INDEX_MIN_ENTRIES, INDEX_OVERHEAD, MAX_INTSET_ENTRIES, MEMBER_OVERHEAD, SET_BASE, SetValue } from './set.js';
 
 function setOf(...members: string[]): SetValue {
   const set = new SetValue();
@@ -21,11 +21,11 @@ describe('SetValue', () => {
 
   it('keeps bytes as member lengths plus a per-member overhead', () => {
     const set = setOf('abc', 'de');
-    expect(set.bytes).toBe(5 + 2 * MEMBER_OVERHEAD);
+    expect(set.bytes).toBe(SET_BASE + 5 + 2 * MEMBER_OVERHEAD);
     set.remove('abc');
-    expect(set.bytes).toBe(2 + MEMBER_OVERHEAD);
+    expect(set.bytes).toBe(SET_BASE + 2 + MEMBER_OVERHEAD);
     set.pop();
-    expect(set.bytes).toBe(0);
+    expect(set.bytes).toBe(SET_BASE);
   });
 
   it('is an intset while all members are int64 and few, and never goes back', () => {
@@ -71,14 +71,15 @@ describe('SetValue', () => {
   });
 
   it('agrees with a JS Set on random operation sequences', () => {
-    const member = fc.constantFrom('a', 'b', 'c', '1', '2', '-3', 'xyz', '');
+    const names = Array.from({ length: 2 * INDEX_MIN_ENTRIES }, (_, i) => (i % 2 === 0 ? `m${i}` : String(i * 3 - 30)));
+    const member = fc.constantFrom('a', 'b', 'c', '1', '2', '-3', 'xyz', '', ...names);
     const op = fc.oneof(
       fc.record({ kind: fc.constant('add' as const), member }),
       fc.record({ kind: fc.constant('remove' as const), member }),
       fc.record({ kind: fc.constant('pop' as const), member }),
     );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 60 }), (ops) => {
+      fc.property(fc.array(op, { maxLength: 150 }), (ops) => {
         const set = new SetValue();
         const model = new Set<string>();
         for (const { kind, member: m } of ops) {
@@ -94,8 +95,10 @@ describe('SetValue', () => {
         }
         expect([...set.values()].sort()).toEqual([...model].sort());
         for (const m of model) expect(set.has(m)).toBe(true);
-        let bytes = 0;
-        for (const m of model) bytes += m.length + MEMBER_OVERHEAD;
+        for (const m of names) expect(set.has(m)).toBe(model.has(m));
+        let bytes = SET_BASE;
+        const perMember = model.size > INDEX_MIN_ENTRIES ? MEMBER_OVERHEAD + INDEX_OVERHEAD : MEMBER_OVERHEAD;
+        for (const m of model) bytes += m.length + perMember;
         expect(set.bytes).toBe(bytes);
       }),
     );

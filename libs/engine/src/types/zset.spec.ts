@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { MAX_LISTPACK_ENTRIES, MEMBER_OVERHEAD, ZSetValue } from './zset.js';
+import { INDEX_MIN_ENTRIES, INDEX_OVERHEAD, MAX_LISTPACK_ENTRIES, MEMBER_OVERHEAD, ZSET_BASE, ZSetValue } from './zset.js';
 
 function members(z: ZSetValue): [string, number][] {
   return z.size === 0 ? [] : [...z.range(0, z.size - 1)].map((n) => [n.member, n.score]);
@@ -17,7 +17,7 @@ describe('ZSetValue', () => {
     expect(z.rank('c')).toBe(2);
     expect(z.rank('x')).toBeUndefined();
     expect([...z.range(0, 1, true)].map((n) => n.member)).toEqual(['c', 'b']);
-    expect(z.bytes).toBe(3 + 3 * MEMBER_OVERHEAD);
+    expect(z.bytes).toBe(ZSET_BASE + 3 + 3 * MEMBER_OVERHEAD);
     expect(z.delete('a')).toBe(true);
     expect(z.delete('a')).toBe(false);
     expect(z.size).toBe(2);
@@ -39,7 +39,8 @@ describe('ZSetValue', () => {
   });
 
   it('agrees with a sorted-array model on random operations', () => {
-    const member = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '', 'zz');
+    const names = Array.from({ length: 2 * INDEX_MIN_ENTRIES }, (_, i) => `m${i}`);
+    const member = fc.constantFrom('a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', '', 'zz', ...names);
     const score = fc.constantFrom(-Infinity, -1, 0, 1, 1.5, 2, Infinity);
     const op = fc.oneof(
       fc.record({ kind: fc.constant('set' as const), member, score }),
@@ -65,8 +66,38 @@ describe('ZSetValue', () => {
         });
         if (sorted.length > 0) expect([...z.range(0, sorted.length - 1, true)].map((n) => n.member)).toEqual(sorted.map((e) => e[0]).reverse());
         expect(z.countBefore((n) => n.score < 1)).toBe(sorted.filter((e) => e[1] < 1).length);
+        for (const m of names) expect(z.score(m)).toBe(model.get(m));
+        const perMember = model.size > INDEX_MIN_ENTRIES ? MEMBER_OVERHEAD + INDEX_OVERHEAD : MEMBER_OVERHEAD;
+        expect(z.bytes).toBe([...model.keys()].reduce((n, m) => n + m.length + perMember, ZSET_BASE));
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('keeps ranks right in a tall list through inserts, score changes and deletes', () => {
+    const z = new ZSetValue();
+    const model = new Map<string, number>();
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+    for (let i = 0; i < 3000; i++) {
+      const m = `m${next() % 2000}`;
+      if (next() % 4 === 0) expect(z.delete(m)).toBe(model.delete(m));
+      else {
+        const score = next() % 100;
+        expect(z.set(m, score)).toBe(!model.has(m));
+        model.set(m, score);
+      }
+    }
+    const sorted = [...model].sort((x, y) => x[1] - y[1] || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0));
+    expect(members(z)).toEqual(sorted);
+    sorted.forEach(([m, score], i) => {
+      expect(z.rank(m)).toBe(i);
+      expect(z.score(m)).toBe(score);
+      expect(z.at(i).member).toBe(m);
+    });
+    expect([...z.range(0, sorted.length - 1, true)].map((n) => n.member)).toEqual(sorted.map((e) => e[0]).reverse());
+    for (const [m] of sorted) z.delete(m);
+    expect(z.size).toBe(0);
+    expect(z.bytes).toBe(ZSET_BASE);
   });
 });
