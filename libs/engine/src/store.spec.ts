@@ -1,17 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
 import fc from 'fast-check';
 import { FakeClock } from './clock.js';
+import { seeded } from './commands/test-kit.js';
 import { ENTRY_OVERHEAD, Store, type RemovalReason } from './store.js';
 import type { AggregateValue } from './value.js';
-
-function seeded(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeStore(initialCapacity?: number) {
   const clock = new FakeClock();

@@ -78,3 +78,13 @@ export function replay(ctx: TestContext, steps: readonly Step[]): Step[] {
 export function fakeList(): AggregateValue {
   return { type: 'list', bytes: 1, encoding: () => 'listpack' };
 }
+
+/** A seeded pseudo-random generator in [0, 1) (mulberry32), for reproducible random tests. */
+export function seeded(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
