@@ -21,6 +21,20 @@ export interface ConnectionHost {
 /** Replies pile up at most this much within one batch before they are sent early (and backpressure checked). */
 const FLUSH_AT = 64 * 1024;
 
+/**
+ * Connections whose replies wait for the pending-writes pass. As Redis's handleClientsWithPendingWrites in
+ * beforeSleep: the replies of every client read in one event-loop turn are written in one pass afterwards
+ * (setImmediate runs after the poll phase's I/O callbacks), instead of a write between each two reads.
+ */
+const pendingWrites: RespConnection[] = [];
+let pendingWritesScheduled = false;
+function writePending(): void {
+  pendingWritesScheduled = false;
+  // A connection's flush can run no command, so none is added meanwhile; index loop anyway.
+  for (let i = 0; i < pendingWrites.length; i++) pendingWrites[i].writePending();
+  pendingWrites.length = 0;
+}
+
 const OPEN = 0;
 const CLOSE_AFTER_REPLY = 1;
 const CLOSE_NOW = 2;
@@ -64,6 +78,10 @@ export class RespConnection implements ClientSession {
   /** Input received while blocked, run once unblocked. */
   private held: Buffer[] = [];
   private heldBytes = 0;
+  /** In pendingWrites. */
+  private writeQueued = false;
+  /** The memory of the shared read buffer when the socket reads with `onread`: chunks in it are copied to be kept. */
+  private readonly shared: ArrayBufferLike | null = null;
 
   constructor(
     readonly id: number,
@@ -72,13 +90,16 @@ export class RespConnection implements ClientSession {
     private readonly dispatcher: CommandDispatcher,
     parserOptions: RespParserOptions,
     authRequired: boolean,
+    readBuffer?: Buffer,
   ) {
     this.authenticated = !authRequired;
     this.addr = `${socket.remoteAddress}:${socket.remotePort}`;
     this.laddr = `${socket.localAddress}:${socket.localPort}`;
     this.parser = new RespParser(this.onCommand, parserOptions);
     socket.setNoDelay(true);
-    socket.on('data', this.onData);
+    // With a read buffer, the socket was made with `onread` calling onRead (no 'data' events).
+    if (readBuffer !== undefined) this.shared = readBuffer.buffer;
+    else socket.on('data', this.onData);
     socket.on('drain', this.onDrain);
     socket.on('error', noop);
     socket.on('close', this.onClose);
@@ -136,8 +157,13 @@ export class RespConnection implements ClientSession {
     this.runBatch(chunk);
   };
 
+  /** The socket's onread callback: `nread` bytes in the shared read buffer, valid only until this returns. */
+  readonly onRead = (nread: number, buf: Buffer): void => {
+    this.onData(buf.subarray(0, nread));
+  };
+
   private hold(chunk: Buffer): void {
-    this.held.push(chunk);
+    this.held.push(this.shared !== null && chunk.buffer === this.shared ? Buffer.from(chunk) : chunk);
     this.heldBytes += chunk.length;
     if (this.heldBytes + this.parser.buffered() > this.host.clientQueryBufferLimit) {
       this.writer.error(QUERY_BUFFER_LIMIT);
@@ -170,6 +196,7 @@ export class RespConnection implements ClientSession {
     this.parser.unauthenticated = !this.authenticated;
     this.processing = true;
     const error = this.parser.feed(chunk);
+    if (this.shared !== null) this.parser.retain(this.shared);
     this.processing = false;
     if (error !== null) {
       // Like Redis: reply the protocol error, then close once it is sent.
@@ -201,6 +228,18 @@ export class RespConnection implements ClientSession {
       this.socket.destroy();
       return;
     }
+    if (this.state === OPEN) {
+      // Sent by the pending-writes pass; backpressure is then checked there.
+      if (this.writer.pending() !== 0 && !this.writeQueued) {
+        this.writeQueued = true;
+        pendingWrites.push(this);
+        if (!pendingWritesScheduled) {
+          pendingWritesScheduled = true;
+          setImmediate(writePending);
+        }
+      }
+      return;
+    }
     const flushed = this.flush();
     if (this.state === CLOSE_AFTER_REPLY) {
       this.socket.pause();
@@ -209,6 +248,14 @@ export class RespConnection implements ClientSession {
     } else if (!flushed && this.state === OPEN && !this.waitingForDrain) {
       this.pauseForDrain();
     }
+  }
+
+  /** The pending-writes pass: send the replies queued by endBatch; pause reading if the socket is full. */
+  writePending(): void {
+    this.writeQueued = false;
+    // A close since then already sent the replies (after reply) or dropped them (now).
+    if (this.state !== OPEN || this.closed) return;
+    if (!this.flush() && this.state === OPEN && !this.waitingForDrain) this.pauseForDrain();
   }
 
   private pauseForDrain(): void {

@@ -108,6 +108,15 @@ export class RespParser {
     return this.parse(buf, 0);
   }
 
+  /** Copies whatever the parser still holds that lies in `shared` (a read buffer about to be reused). */
+  retain(shared: ArrayBufferLike): void {
+    if (this.pending !== null && this.pending.buffer === shared) this.pending = Buffer.from(this.pending);
+    const pieces = this.pieces;
+    if (pieces !== null) {
+      for (let i = 0; i < pieces.length; i++) if (pieces[i].buffer === shared) pieces[i] = Buffer.from(pieces[i]);
+    }
+  }
+
   /** Forget any partial command (after an error or when the connection is reused). */
   reset(): void {
     this.pending = null;

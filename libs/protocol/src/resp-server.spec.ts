@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { connect, type Socket } from 'node:net';
+import { connect, Socket } from 'node:net';
 import type { ClientSession } from '../../engine/src/commands/command.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
 import { RespServer, type RespServerOptions } from './resp-server.js';
@@ -121,20 +121,47 @@ describe('RespServer', () => {
     expect(results?.[1999]).toEqual([null, 'value:999']);
   });
 
+  it('keeps partial commands intact while other clients reuse the shared read buffer', async () => {
+    const { dispatcher, port } = await start();
+    const [a, b] = [await raw(port), await raw(port)];
+    const small = 'v'.repeat(100);
+    const big = Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(97 + (i % 26))).join('');
+    const frameA = encode('SET', 'a', small);
+    const frameBig = encode('SET', 'big', big);
+    // Half a command from A, and the first part of a large bulk (collected in pieces) from B...
+    a.socket.write(frameA.slice(0, 40));
+    b.socket.write(frameBig.slice(0, 70_000));
+    await until(() => dispatcher.sessions.size === 2, 'both connected');
+    await new Promise((r) => setTimeout(r, 20));
+    // ...then others fill the shared buffer with different bytes before the rest arrives.
+    const c = await raw(port);
+    for (let i = 0; i < 20; i++) c.socket.write(encode('SET', `c${i}`, 'z'.repeat(3000)));
+    await until(() => c.received().length === 20 * 5, 'c replies');
+    a.socket.write(frameA.slice(40));
+    b.socket.write(frameBig.slice(70_000));
+    await until(() => a.received() === '+OK\r\n' && b.received() === '+OK\r\n', 'a and b replies');
+    expect(dispatcher.store.get('a')).toBe(small);
+    expect(dispatcher.store.get('big')).toBe(big);
+  });
+
   it('answers all commands of one data event with one socket write', async () => {
     const { server, port } = await start();
     const writes: number[] = [];
-    server.netServer.on('connection', (socket: Socket) => {
-      const write = socket.write.bind(socket) as (chunk: Buffer) => boolean;
-      jest.spyOn(socket, 'write').mockImplementation(((chunk: Buffer) => {
-        writes.push(chunk.length);
-        return write(chunk);
-      }) as typeof socket.write);
-    });
-    const client = await raw(port);
-    client.socket.write(encode('PING') + encode('SET', 'a', '1') + encode('GET', 'a') + 'PING\r\n');
-    await until(() => client.received() === '+PONG\r\n+OK\r\n$1\r\n1\r\n+PONG\r\n', 'replies');
-    expect(writes).toEqual([client.received().length]);
+    // The server re-makes each accepted socket (to read with `onread`), so watch every socket's writes and
+    // keep the server side's (its local port is the server's).
+    const write = Socket.prototype.write;
+    const spy = jest.spyOn(Socket.prototype, 'write').mockImplementation(function (this: Socket, ...args: unknown[]) {
+      if (this.localPort === port) writes.push((args[0] as Buffer).length);
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof write);
+    try {
+      const client = await raw(port);
+      client.socket.write(encode('PING') + encode('SET', 'a', '1') + encode('GET', 'a') + 'PING\r\n');
+      await until(() => client.received() === '+PONG\r\n+OK\r\n$1\r\n1\r\n+PONG\r\n', 'replies');
+      expect(writes).toEqual([client.received().length]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('switches to RESP3 when the session protocol changes', async () => {

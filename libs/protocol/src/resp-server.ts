@@ -1,4 +1,4 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import type { CommandDispatcher } from './command-dispatcher.js';
 import { RespConnection, type ConnectionHost } from './resp-connection.js';
 
@@ -45,6 +45,12 @@ export interface RespCounters {
   netInputBytes: number;
   netOutputBytes: number;
 }
+
+/**
+ * One read buffer for every client: sockets read into it with `onread` (no Buffer allocated and no stream
+ * 'data' event per read), and a connection copies whatever it keeps before its read callback returns.
+ */
+const READ_BUFFER = Buffer.allocUnsafeSlow(64 * 1024);
 
 const MAX_CLIENTS_REACHED = '-ERR max number of clients reached\r\n';
 
@@ -95,7 +101,7 @@ export class RespServer implements ConnectionHost {
     this.idleTimeout = options.idleTimeout ?? 0;
     this.nextClientId = options.nextClientId ?? (() => ++this.lastId);
     this.authRequired = options.authRequired ?? (() => false);
-    this.server = createServer({ noDelay: true }, this.onConnection);
+    this.server = createServer({ noDelay: true, pauseOnConnect: true }, this.onConnection);
   }
 
   /** Starts listening; resolves once bound. */
@@ -160,18 +166,20 @@ export class RespServer implements ConnectionHost {
     if (this.connections.delete(connection)) this.connectedClients--;
   }
 
-  private readonly onConnection = (socket: Socket): void => {
+  private readonly onConnection = (accepted: Socket): void => {
     if (this.connectedClients >= this.maxClients) {
       this.counters.rejectedConnections++;
-      socket.on('error', ignore);
-      socket.end(MAX_CLIENTS_REACHED, () => socket.destroy());
+      accepted.on('error', ignore);
+      accepted.end(MAX_CLIENTS_REACHED, () => accepted.destroy());
       return;
     }
+    let connection: RespConnection | undefined;
+    const socket = withStaticReads(accepted, (nread, buf) => connection?.onRead(nread, buf));
     this.counters.totalConnectionsReceived++;
     this.connectedClients++;
     const keepAlive = this.options.tcpKeepAlive ?? 300;
     if (keepAlive > 0) socket.setKeepAlive(true, keepAlive * 1000);
-    const connection = new RespConnection(
+    connection = new RespConnection(
       this.nextClientId(),
       socket,
       this,
@@ -183,10 +191,28 @@ export class RespServer implements ConnectionHost {
         clientQueryBufferLimit: this.options.clientQueryBufferLimit,
       },
       this.authRequired(),
+      READ_BUFFER,
     );
     this.connections.add(connection);
     this.dispatcher.connected(connection);
   };
+}
+
+/**
+ * The accepted socket (paused: the server has pauseOnConnect) re-made over the same handle with `onread`
+ * reading into READ_BUFFER; net.Server has no option for that on accepted sockets, only net.connect has.
+ * The new socket takes over the server link, so its close is counted as the connection's (server.close waits for it).
+ */
+function withStaticReads(accepted: Socket, callback: (nread: number, buf: Buffer) => void): Socket {
+  const raw = accepted as unknown as { _handle: unknown; _server: unknown; server: unknown };
+  const handle = raw._handle;
+  raw._handle = null;
+  const socket = new Socket({ handle, onread: { buffer: READ_BUFFER, callback } } as ConstructorParameters<typeof Socket>[0]);
+  const adopted = socket as unknown as { _server: unknown; server: unknown };
+  adopted._server = raw._server;
+  adopted.server = raw.server;
+  raw._server = null;
+  return socket;
 }
 
 function ignore(): void {
