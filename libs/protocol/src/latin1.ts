@@ -9,4 +9,34 @@ declare global {
   }
 }
 
-export {};
+const fromCharCode = String.fromCharCode;
+
+/**
+ * The binary string of buf[pos, pos + length): for up to 8 bytes through String.fromCharCode with the bytes
+ * as arguments (20-30 ns, one-byte strings cached by V8), else latin1Slice (a native call of about 100 ns
+ * whatever the length). Short arguments (command names, small values, counts) are most of what RESP carries.
+ */
+export function latin1String(buf: Buffer, pos: number, length: number): string {
+  switch (length) {
+    case 0:
+      return '';
+    case 1:
+      return fromCharCode(buf[pos]);
+    case 2:
+      return fromCharCode(buf[pos], buf[pos + 1]);
+    case 3:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2]);
+    case 4:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3]);
+    case 5:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3], buf[pos + 4]);
+    case 6:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3], buf[pos + 4], buf[pos + 5]);
+    case 7:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3], buf[pos + 4], buf[pos + 5], buf[pos + 6]);
+    case 8:
+      return fromCharCode(buf[pos], buf[pos + 1], buf[pos + 2], buf[pos + 3], buf[pos + 4], buf[pos + 5], buf[pos + 6], buf[pos + 7]);
+    default:
+      return buf.latin1Slice(pos, pos + length);
+  }
+}

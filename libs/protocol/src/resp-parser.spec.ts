@@ -239,3 +239,14 @@ describe('splitArgs (sdssplitargs)', () => {
     expect(split('   \t ')).toEqual([]);
   });
 });
+
+describe('latin1String', () => {
+  it('gives the same binary string as latin1Slice for every length and byte', async () => {
+    const { latin1String } = await import('./latin1.js');
+    const bytes = Buffer.from(Array.from({ length: 300 }, (_, i) => (i * 37) & 255));
+    for (let len = 0; len <= 12; len++) {
+      for (let pos = 0; pos + len <= 40; pos++) expect(latin1String(bytes, pos, len)).toBe(bytes.latin1Slice(pos, pos + len));
+    }
+    for (let b = 0; b < 256; b++) expect(latin1String(Buffer.from([b, 255 - b]), 0, 2)).toBe(Buffer.from([b, 255 - b]).latin1Slice());
+  });
+});

@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import './latin1.js';
+import { latin1String } from './latin1.js';
 
 /** Incremental RESP request parser: multibulk and inline commands out of socket chunks, as Redis 7 reads them. */
 
@@ -198,7 +198,7 @@ export class RespParser {
           }
           return null;
         }
-        this.args.push(buf.latin1Slice(pos, stop));
+        this.args.push(latin1String(buf, pos, this.bulkLen));
         pos = stop + 2;
         this.bulkLen = -1;
         this.argsLeft--;
