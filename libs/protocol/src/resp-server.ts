@@ -174,7 +174,8 @@ export class RespServer implements ConnectionHost {
       return;
     }
     let connection: RespConnection | undefined;
-    const socket = withStaticReads(accepted, (nread, buf) => connection?.onRead(nread, buf));
+    const adopted = withStaticReads(accepted, (nread, buf) => connection?.onRead(nread, buf));
+    const socket = adopted ?? accepted.resume();
     this.counters.totalConnectionsReceived++;
     this.connectedClients++;
     const keepAlive = this.options.tcpKeepAlive ?? 300;
@@ -191,7 +192,7 @@ export class RespServer implements ConnectionHost {
         clientQueryBufferLimit: this.options.clientQueryBufferLimit,
       },
       this.authRequired(),
-      READ_BUFFER,
+      adopted === null ? undefined : READ_BUFFER,
     );
     this.connections.add(connection);
     this.dispatcher.connected(connection);
@@ -202,12 +203,21 @@ export class RespServer implements ConnectionHost {
  * The accepted socket (paused: the server has pauseOnConnect) re-made over the same handle with `onread`
  * reading into READ_BUFFER; net.Server has no option for that on accepted sockets, only net.connect has.
  * The new socket takes over the server link, so its close is counted as the connection's (server.close waits for it).
+ * `handle` is an undocumented Socket option (Node builds its own sockets with it); null when it cannot be used,
+ * and the connection then reads through 'data' events as before.
  */
-function withStaticReads(accepted: Socket, callback: (nread: number, buf: Buffer) => void): Socket {
+function withStaticReads(accepted: Socket, callback: (nread: number, buf: Buffer) => void): Socket | null {
   const raw = accepted as unknown as { _handle: unknown; _server: unknown; server: unknown };
   const handle = raw._handle;
-  raw._handle = null;
-  const socket = new Socket({ handle, onread: { buffer: READ_BUFFER, callback } } as ConstructorParameters<typeof Socket>[0]);
+  if (handle === null || handle === undefined) return null;
+  let socket: Socket;
+  try {
+    raw._handle = null;
+    socket = new Socket({ handle, onread: { buffer: READ_BUFFER, callback } } as ConstructorParameters<typeof Socket>[0]);
+  } catch {
+    raw._handle = handle; // a Node whose Socket cannot adopt a handle: keep the 'data' path
+    return null;
+  }
   const adopted = socket as unknown as { _server: unknown; server: unknown };
   adopted._server = raw._server;
   adopted.server = raw.server;
