@@ -24,8 +24,9 @@ import { engine } from './scenarios/engine.mjs';
 import { nestTcp } from './scenarios/nest-tcp.mjs';
 import { types } from './scenarios/types.mjs';
 import { typeMemory } from './scenarios/type-memory.mjs';
+import { ring } from './scenarios/ring.mjs';
 
-const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory];
+const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring];
 
 function parseArgs(argv) {
   const opts = { only: [], runs: 3, requests: undefined, elements: undefined, subject: 'ringcache', list: false };
