@@ -1,5 +1,13 @@
-/** Public API of the cluster library: key slots, the ring point hash and the slot-ownership ring. */
+/** Public API of the cluster library: key slots, the slot-ownership ring, topology and routing, CLUSTER replies, SWIM membership. */
 export { SLOT_COUNT, crc16, keySlot } from './slots.js';
 export { murmur3, murmur3Bytes } from './murmur3.js';
 export { HashRing, ownerTable, slotCapacity, slotPoint, DEFAULT_EPSILON, DEFAULT_VIRTUAL_POINTS, MIN_VIRTUAL_POINTS } from './ring.js';
 export type { RingOptions } from './ring.js';
+export { Topology } from './topology.js';
+export type { ClusterNode, SlotRange } from './topology.js';
+export { CROSSSLOT_ERROR, movedError, route, routeError } from './routing.js';
+export type { RouteResult } from './routing.js';
+export { clusterInfoText, clusterNodesText, replyClusterShards, replyClusterSlots } from './cluster-replies.js';
+export type { ClusterInfoOptions, NodeHealth } from './cluster-replies.js';
+export { Membership, supersedes } from './membership.js';
+export type { BusAddress, GossipHeader, GossipMessage, GossipTransport, MemberInfo, MemberState, MembershipOptions } from './membership.js';

@@ -1,0 +1,248 @@
+import { describe, it, expect } from '@jest/globals';
+import { Membership, supersedes } from './membership.js';
+import type { BusAddress, GossipMessage, MemberInfo, MemberState, MembershipOptions } from './membership.js';
+
+const TICK_MS = 100;
+
+function generator(seed: number): () => number {
+  return () => {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    return seed / 4294967296;
+  };
+}
+
+const addressKey = (a: BusAddress): string => `${a.host}:${a.busPort}`;
+
+/** N Membership instances on a fake clock and an in-memory network that can kill nodes and cut links; no sleeping. */
+class SimCluster {
+  readonly clock = { time: 0, now: () => this.clock.time };
+  /** By bus address `host:port`. */
+  private readonly nodes = new Map<string, Membership>();
+  private readonly down = new Set<string>();
+  private readonly cut = new Set<string>();
+  private queue: { from: string; to: string; message: GossipMessage }[] = [];
+  readonly sent: GossipMessage[] = [];
+
+  start(index: number, options: Partial<MembershipOptions> & { incarnation?: number } = {}): Membership {
+    const self: MemberInfo = {
+      id: `node-${index}`, host: '127.0.0.1', port: 7000 + index, busPort: 17000 + index,
+      incarnation: options.incarnation ?? 1, state: 'alive',
+    };
+    const key = addressKey(self);
+    const node = new Membership(self, {
+      clock: this.clock,
+      random: generator(index * 7919 + (options.incarnation ?? 1)),
+      transport: { send: (to, message) => this.queue.push({ from: key, to: addressKey(to), message: structuredClone(message) }) },
+      ...options,
+    });
+    this.nodes.set(key, node);
+    this.down.delete(key);
+    return node;
+  }
+
+  /** Starts nodes 0..count-1, all but the first joining through node 0, and runs until they converge. */
+  static converged(count: number): SimCluster {
+    const cluster = new SimCluster();
+    for (let i = 0; i < count; i++) cluster.start(i);
+    for (let i = 1; i < count; i++) cluster.node(i).join([{ host: '127.0.0.1', busPort: 17000 }]);
+    cluster.flush();
+    cluster.run(10_000);
+    return cluster;
+  }
+
+  node(index: number): Membership {
+    return this.nodes.get(`127.0.0.1:${17000 + index}`)!;
+  }
+
+  kill(index: number): void {
+    this.down.add(`127.0.0.1:${17000 + index}`);
+  }
+
+  /** Cuts every link between the two groups, both ways. */
+  partition(left: number[], right: number[]): void {
+    for (const a of left) for (const b of right) this.cut.add(`${17000 + a}|${17000 + b}`).add(`${17000 + b}|${17000 + a}`);
+  }
+
+  heal(): void {
+    this.cut.clear();
+  }
+
+  /** Advances the clock in 100 ms ticks, delivering all messages after each; `each` runs after every tick. */
+  run(ms: number, each?: () => void): void {
+    for (let elapsed = 0; elapsed < ms; elapsed += TICK_MS) {
+      this.clock.time += TICK_MS;
+      for (const [key, node] of this.nodes) if (!this.down.has(key)) node.tick();
+      this.flush();
+      each?.();
+    }
+  }
+
+  flush(): void {
+    while (this.queue.length > 0) {
+      const { from, to, message } = this.queue.shift()!;
+      this.sent.push(message);
+      const pair = `${from.split(':')[1]}|${to.split(':')[1]}`;
+      if (this.down.has(from) || this.down.has(to) || this.cut.has(pair)) continue;
+      const [host, busPort] = from.split(':');
+      this.nodes.get(to)?.receive({ host: host!, busPort: Number(busPort) }, message);
+    }
+  }
+
+  /** State of `id` as seen by node `viewer`. */
+  stateOf(viewer: number, id: string): MemberState | undefined {
+    return this.node(viewer).members().find((m) => m.id === id)?.state;
+  }
+}
+
+function view(node: Membership): Record<string, string> {
+  return Object.fromEntries(node.members().map((m) => [m.id, m.state]));
+}
+
+describe('supersedes', () => {
+  const member = (incarnation: number, state: MemberState): MemberInfo => ({ id: 'a', host: 'h', port: 1, busPort: 2, incarnation, state });
+  it('orders updates by incarnation, then left > failed > suspect > alive', () => {
+    expect(supersedes(member(2, 'alive'), member(1, 'failed'))).toBe(true);
+    expect(supersedes(member(1, 'alive'), member(2, 'alive'))).toBe(false);
+    expect(supersedes(member(1, 'suspect'), member(1, 'alive'))).toBe(true);
+    expect(supersedes(member(1, 'failed'), member(1, 'suspect'))).toBe(true);
+    expect(supersedes(member(1, 'alive'), member(1, 'suspect'))).toBe(false);
+    expect(supersedes(member(1, 'failed'), member(1, 'left'))).toBe(false);
+    expect(supersedes(member(2, 'alive'), member(1, 'left'))).toBe(true);
+  });
+});
+
+describe('Membership', () => {
+  it.each([3, 5])('%i members join through one seed and converge on one view and one epoch', (count) => {
+    const cluster = SimCluster.converged(count);
+    const expected = Object.fromEntries(Array.from({ length: count }, (_, i) => [`node-${i}`, 'alive']));
+    for (let i = 0; i < count; i++) {
+      expect(view(cluster.node(i))).toEqual(expected);
+      expect(cluster.node(i).reachableMajority()).toBe(true);
+    }
+    const epochs = new Set(Array.from({ length: count }, (_, i) => cluster.node(i).epoch));
+    expect(epochs.size).toBe(1);
+    expect(cluster.node(0).epoch).toBeGreaterThan(0);
+  });
+
+  it('keeps piggybacked updates within piggybackLimit', () => {
+    const cluster = new SimCluster();
+    for (let i = 0; i < 10; i++) cluster.start(i, { piggybackLimit: 2 });
+    for (let i = 1; i < 10; i++) cluster.node(i).join([{ host: '127.0.0.1', busPort: 17000 }]);
+    cluster.flush();
+    cluster.run(20_000);
+    const sizes = cluster.sent.flatMap((m) => ('updates' in m ? [m.updates.length] : []));
+    expect(Math.max(...sizes)).toBe(2);
+    for (let i = 0; i < 10; i++) expect(cluster.node(i).members().filter((m) => m.state === 'alive')).toHaveLength(10);
+  });
+
+  it('declares a dead member suspect, then failed 5-10 s after it died, and all survivors agree on the epoch', () => {
+    const cluster = SimCluster.converged(5);
+    const epochBefore = cluster.node(0).epoch;
+    const killedAt = cluster.clock.time;
+    cluster.kill(4);
+    const suspectAt = new Map<number, number>();
+    const failedAt = new Map<number, number>();
+    cluster.run(12_000, () => {
+      for (let i = 0; i < 4; i++) {
+        const state = cluster.stateOf(i, 'node-4');
+        if (state === 'suspect' && !suspectAt.has(i)) suspectAt.set(i, cluster.clock.time - killedAt);
+        if (state === 'failed' && !failedAt.has(i)) failedAt.set(i, cluster.clock.time - killedAt);
+      }
+    });
+    expect(failedAt.size).toBe(4);
+    for (const [i, time] of failedAt) {
+      expect(time).toBeGreaterThanOrEqual(5000);
+      expect(time).toBeLessThanOrEqual(10_000);
+      if (suspectAt.has(i)) expect(suspectAt.get(i)!).toBeLessThan(time);
+    }
+    expect(suspectAt.size).toBeGreaterThan(0);
+    const epochs = new Set([0, 1, 2, 3].map((i) => cluster.node(i).epoch));
+    expect(epochs.size).toBe(1);
+    expect(cluster.node(0).epoch).toBeGreaterThan(epochBefore);
+    for (let i = 0; i < 4; i++) expect(cluster.node(i).reachableMajority()).toBe(true);
+  });
+
+  it('lets a wrongly suspected member refute and stay alive after a partition shorter than the suspicion timeout', () => {
+    const cluster = SimCluster.converged(5);
+    const epochBefore = cluster.node(0).epoch;
+    const suspected = new Set<string>();
+    let failed = false;
+    const watch = (): void => {
+      for (let i = 0; i < 5; i++) {
+        for (const m of cluster.node(i).members()) {
+          if (m.state === 'suspect') suspected.add(m.id);
+          if (m.state === 'failed') failed = true;
+        }
+      }
+    };
+    // 3 s: the first suspicion starts >= 1 s in (a missed probe round), so the heal comes >= 2 s before it expires.
+    cluster.partition([2], [0, 1, 3, 4]);
+    cluster.run(3000, watch);
+    cluster.heal();
+    cluster.run(20_000, watch);
+    expect(suspected.size).toBeGreaterThan(0);
+    expect(failed).toBe(false);
+    for (let i = 0; i < 5; i++) {
+      expect(Object.values(view(cluster.node(i)))).toEqual(['alive', 'alive', 'alive', 'alive', 'alive']);
+      for (const id of suspected) expect(cluster.node(i).members().find((m) => m.id === id)!.incarnation).toBeGreaterThan(1);
+      expect(cluster.node(i).epoch).toBe(epochBefore);
+    }
+  });
+
+  it('propagates a graceful leave; the leaver stops talking', () => {
+    const cluster = SimCluster.converged(5);
+    const leaver = cluster.node(3);
+    const changes: number[] = [];
+    cluster.node(0).onChange(() => changes.push(cluster.node(0).epoch));
+    leaver.leave();
+    cluster.flush();
+    cluster.run(5000);
+    for (const i of [0, 1, 2, 4]) {
+      expect(cluster.stateOf(i, 'node-3')).toBe('left');
+      expect(cluster.node(i).epoch).toBe(leaver.epoch);
+      expect(cluster.node(i).reachableMajority()).toBe(true);
+    }
+    expect(changes.length).toBeGreaterThan(0);
+    expect(leaver.reachableMajority()).toBe(false);
+    const sentBefore = cluster.sent.length;
+    leaver.tick();
+    cluster.flush();
+    expect(cluster.sent.length).toBe(sentBefore);
+  });
+
+  it('readmits a failed member that restarts with a higher incarnation', () => {
+    const cluster = SimCluster.converged(5);
+    cluster.kill(4);
+    cluster.run(15_000);
+    for (let i = 0; i < 4; i++) expect(cluster.stateOf(i, 'node-4')).toBe('failed');
+    const epochFailed = cluster.node(0).epoch;
+    const restarted = cluster.start(4, { incarnation: cluster.clock.time });
+    restarted.join([{ host: '127.0.0.1', busPort: 17000 }]);
+    cluster.flush();
+    cluster.run(10_000);
+    for (let i = 0; i < 5; i++) {
+      expect(cluster.stateOf(i, 'node-4')).toBe('alive');
+      expect(Object.values(view(cluster.node(i))).every((s) => s === 'alive')).toBe(true);
+      expect(cluster.node(i).epoch).toBe(cluster.node(0).epoch);
+    }
+    expect(cluster.node(0).epoch).toBeGreaterThan(epochFailed);
+  });
+
+  it('leaves the minority of a 2|3 partition without a reachable majority, and converges after healing', () => {
+    const cluster = SimCluster.converged(5);
+    cluster.partition([0, 1], [2, 3, 4]);
+    cluster.run(15_000);
+    expect(cluster.node(0).reachableMajority()).toBe(false);
+    expect(cluster.node(1).reachableMajority()).toBe(false);
+    for (const i of [2, 3, 4]) expect(cluster.node(i).reachableMajority()).toBe(true);
+    expect(cluster.stateOf(2, 'node-0')).toBe('failed');
+    expect(cluster.stateOf(0, 'node-2')).toBe('failed');
+    cluster.heal();
+    cluster.run(60_000);
+    for (let i = 0; i < 5; i++) {
+      expect(Object.values(view(cluster.node(i))).every((s) => s === 'alive')).toBe(true);
+      expect(cluster.node(i).reachableMajority()).toBe(true);
+      expect(cluster.node(i).epoch).toBe(cluster.node(0).epoch);
+    }
+  });
+});
