@@ -1,4 +1,4 @@
-/** Public API of the cluster library: key slots, the slot-ownership ring, topology and routing, CLUSTER replies, SWIM membership. */
+/** Public API of the cluster library: key slots, the slot-ownership ring, topology and routing, CLUSTER replies, SWIM membership and its UDP bus. */
 export { SLOT_COUNT, crc16, keySlot } from './slots.js';
 export { murmur3, murmur3Bytes } from './murmur3.js';
 export { HashRing, ownerTable, slotCapacity, slotPoint, DEFAULT_EPSILON, DEFAULT_VIRTUAL_POINTS, MIN_VIRTUAL_POINTS } from './ring.js';
@@ -11,3 +11,5 @@ export { clusterInfoText, clusterNodesText, replyClusterShards, replyClusterSlot
 export type { ClusterInfoOptions, NodeHealth } from './cluster-replies.js';
 export { Membership, supersedes } from './membership.js';
 export type { BusAddress, GossipHeader, GossipMessage, GossipTransport, MemberInfo, MemberState, MembershipOptions } from './membership.js';
+export { GossipBus, MAX_DATAGRAM_BYTES, MAX_SYNC_MEMBERS, decodeGossip, encodeGossip } from './gossip-bus.js';
+export type { GossipBusOptions, GossipBusStats } from './gossip-bus.js';
