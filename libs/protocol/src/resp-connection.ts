@@ -222,7 +222,7 @@ export class RespConnection implements ClientSession {
     return true;
   };
 
-  /** After a batch of commands: send the replies, then close or pause as the batch decided. */
+  /** After a batch of commands: queue the replies for the pending-writes pass, or close as the batch decided. */
   private endBatch(): void {
     if (this.state === CLOSE_NOW) {
       this.socket.destroy();
@@ -240,14 +240,12 @@ export class RespConnection implements ClientSession {
       }
       return;
     }
-    const flushed = this.flush();
-    if (this.state === CLOSE_AFTER_REPLY) {
-      this.socket.pause();
-      const socket = this.socket;
-      socket.end(() => socket.destroy());
-    } else if (!flushed && this.state === OPEN && !this.waitingForDrain) {
-      this.pauseForDrain();
-    }
+    // CLOSE_AFTER_REPLY: send what is pending, then end the connection.
+    this.flush();
+    if (this.state !== CLOSE_AFTER_REPLY) return; // the flush hit the output limit and dropped the client
+    this.socket.pause();
+    const socket = this.socket;
+    socket.end(() => socket.destroy());
   }
 
   /** The pending-writes pass: send the replies queued by endBatch; pause reading if the socket is full. */

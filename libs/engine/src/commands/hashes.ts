@@ -2,9 +2,10 @@
  * Hash commands with Redis 7.0 semantics: HSET HGET HMGET HDEL HLEN HEXISTS HGETALL HKEYS HVALS HSETNX HMSET
  * HSTRLEN HINCRBY HINCRBYFLOAT HRANDFIELD HSCAN.
  */
+import { distinctIndexes, parseRandomCount, randomIndex } from './random-picks.js';
 import type { CommandContext, CommandSpec } from './command.js';
-import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, OVERFLOW, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONG_ARITY, WRONGTYPE } from './errors.js';
-import { addInt64, INT64_MIN, parseInt64 } from './args.js';
+import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, OVERFLOW, RANDOM_REPLY_TOO_LARGE, WRONG_ARITY, WRONGTYPE } from './errors.js';
+import { addInt64, parseInt64 } from './args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LD_ZERO, parseLongDouble } from './long-double.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
@@ -177,8 +178,6 @@ function hvals(ctx: CommandContext, args: string[]): void {
 
 // ==== HRANDFIELD ====
 
-const LONG_MAX_HALF = 4611686018427387903n;
-
 function hrandfield(ctx: CommandContext, args: string[]): void {
   const { reply } = ctx;
   if (args.length === 2) {
@@ -187,13 +186,9 @@ function hrandfield(ctx: CommandContext, args: string[]): void {
     if (hash === undefined) return reply.nil();
     return reply.bulk(hash.fieldAt(randomIndex(hash.size)));
   }
-  const parsed = parseInt64(args[2]);
-  if (parsed === undefined) return reply.error(NOT_INTEGER);
-  if (parsed === INT64_MIN) return reply.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-  const count = Number(parsed);
-  if (args.length > 4 || (args.length === 4 && args[3].toLowerCase() !== 'withvalues')) return reply.error(SYNTAX);
-  const withValues = args.length === 4;
-  if (withValues && (BigInt(parsed) < -LONG_MAX_HALF || BigInt(parsed) > LONG_MAX_HALF)) return reply.error('ERR value is out of range');
+  const parsed = parseRandomCount(ctx, args, 'withvalues');
+  if (parsed === undefined) return;
+  const { count, withOption: withValues } = parsed;
   const hash = readHash(ctx, args[1]);
   if (hash === null) return;
   if (hash === undefined || count === 0) return reply.array(0);
@@ -211,19 +206,8 @@ function hrandfield(ctx: CommandContext, args: string[]): void {
     for (let i = 0; i < size; i++) replyPair(ctx, hash, i, withValues);
     return;
   }
-  // Distinct picks: a partial Fisher-Yates shuffle over slot numbers, sparse so it costs O(count).
-  const swapped = new Map<number, number>();
   replyPairsHeader(ctx, count, withValues);
-  for (let k = 0; k < count; k++) {
-    const j = k + randomIndex(size - k);
-    const picked = swapped.get(j) ?? j;
-    swapped.set(j, swapped.get(k) ?? k);
-    replyPair(ctx, hash, picked, withValues);
-  }
-}
-
-function randomIndex(n: number): number {
-  return Math.floor(Math.random() * n);
+  for (const i of distinctIndexes(size, count)) replyPair(ctx, hash, i, withValues);
 }
 
 /** RESP2 flattens field-value pairs; RESP3 nests each pair as a two-element array. */

@@ -2,6 +2,7 @@
  * Set commands with Redis 7.0 semantics: SADD SREM SCARD SISMEMBER SMISMEMBER SMEMBERS SPOP SRANDMEMBER SMOVE
  * SINTER SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN.
  */
+import { distinctIndexes } from './random-picks.js';
 import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { SetValue } from '../types/set.js';
@@ -146,26 +147,8 @@ function srandmemberWithCount(ctx: CommandContext, args: string[]): void {
     for (const m of set.values()) reply.bulk(m);
   } else {
     reply.array(count);
-    for (const position of distinctPositions(set.size, count)) reply.bulk(set.at(position));
+    for (const position of distinctIndexes(set.size, count)) reply.bulk(set.at(position));
   }
-}
-
-/** `count` distinct random positions in [0, size), count < size: rejection when sparse, else a partial shuffle. */
-function distinctPositions(size: number, count: number): Iterable<number> {
-  if (count * 3 < size) {
-    const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(Math.floor(Math.random() * size));
-    return chosen;
-  }
-  const positions = Array.from({ length: size }, (_, i) => i);
-  for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(Math.random() * (size - i));
-    const t = positions[i];
-    positions[i] = positions[j];
-    positions[j] = t;
-  }
-  positions.length = count;
-  return positions;
 }
 
 function smove(ctx: CommandContext, args: string[]): void {

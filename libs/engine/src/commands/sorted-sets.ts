@@ -6,11 +6,12 @@
  * Score and lex ranges become rank intervals [lo, hi) by counting the members before each bound on the skip
  * list, so every range command is "a rank interval, maybe reversed, maybe limited".
  */
+import { distinctIndexes, parseRandomCount, randomIndex } from './random-picks.js';
 import { numkeysKeys } from './key-positions.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import { ZSetValue, type ZNode } from '../types/zset.js';
 import { MAX_RANDOM_REPLY, NOT_FLOAT, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYPE } from './errors.js';
-import { INT64_MIN, parseDouble, parseInt64, parseInteger, parseMultiPop } from './args.js';
+import { parseDouble, parseInteger, parseMultiPop } from './args.js';
 import { d2string, formatDouble } from './double-text.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
@@ -492,8 +493,6 @@ function removeRange(ctx: CommandContext, key: string, ranks: (zset: ZSetValue) 
 
 // ==== ZRANDMEMBER and ZSCAN ====
 
-const LONG_MAX_HALF = 4611686018427387903n;
-
 function zrandmember(ctx: CommandContext, args: string[]): void {
   const reply = ctx.reply;
   if (args.length === 2) {
@@ -501,17 +500,12 @@ function zrandmember(ctx: CommandContext, args: string[]): void {
     if (zset === null) return reply.error(WRONGTYPE);
     return reply.bulk(zset === undefined ? null : zset.at(randomIndex(zset.size)).member);
   }
-  const parsed = parseInt64(args[2]);
-  if (parsed === undefined) return reply.error(NOT_INTEGER);
-  if (parsed === INT64_MIN) return reply.error('ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807');
-  if (args.length > 4 || (args.length === 4 && args[3].toLowerCase() !== 'withscores')) return reply.error(SYNTAX);
-  const withScores = args.length === 4;
-  if (withScores && (BigInt(parsed) < -LONG_MAX_HALF || BigInt(parsed) > LONG_MAX_HALF)) return reply.error('ERR value is out of range');
+  const parsed = parseRandomCount(ctx, args, 'withscores');
+  if (parsed === undefined) return;
   const zset = lookupZSet(ctx, args[1], false);
   if (zset === null) return reply.error(WRONGTYPE);
-  const count = Number(parsed);
-  if (zset === undefined || count === 0) return reply.array(0);
-  randomNodes(ctx, zset, count, withScores);
+  if (zset === undefined || parsed.count === 0) return reply.array(0);
+  randomNodes(ctx, zset, parsed.count, parsed.withOption);
 }
 
 /**
@@ -528,19 +522,8 @@ function randomNodes(ctx: CommandContext, zset: ZSetValue, count: number, withSc
     return;
   }
   if (count >= size) return replyNodes(ctx, [...zset.range(0, size - 1, true)], withScores);
-  // Distinct ranks: a partial Fisher-Yates shuffle over 0..size-1, kept sparse so it costs O(count).
-  const swapped = new Map<number, number>();
   replyNodesHeader(ctx, count, withScores);
-  for (let k = 0; k < count; k++) {
-    const j = k + randomIndex(size - k);
-    const picked = swapped.get(j) ?? j;
-    swapped.set(j, swapped.get(k) ?? k);
-    replyNode(ctx, zset.at(picked), withScores);
-  }
-}
-
-function randomIndex(n: number): number {
-  return Math.floor(Math.random() * n);
+  for (const rank of distinctIndexes(size, count)) replyNode(ctx, zset.at(rank), withScores);
 }
 
 /**
