@@ -101,13 +101,13 @@ export class BlockingRegistry {
     return this.waiting.get(waitId(db, key))?.size ?? 0;
   }
 
-  /** Whether `ctx`'s client may block: only RESP clients, and never inside EXEC. */
-  canBlock(ctx: CommandContext): boolean {
-    return ctx.client.kind === 'resp' && ctx.server.execDepth === 0;
-  }
-
-  /** Park `ctx`'s client on `keys` until `serve` can run or `deadline` (0 = never) passes. */
-  block(ctx: CommandContext, keys: readonly string[], deadline: number, type: BlockedType, serve: BlockedClient['serve']): void {
+  /**
+   * Park `ctx`'s client on `keys` until `serve` can run or `deadline` (0 = never) passes. A client that may not
+   * block (not a RESP client, or inside EXEC) gets the nil reply at once instead: a nil bulk with `nilBulk`
+   * (BLMOVE, BRPOPLPUSH), else a nil array, as Redis.
+   */
+  block(ctx: CommandContext, keys: readonly string[], deadline: number, type: BlockedType, serve: BlockedClient['serve'], nilBulk = false): void {
+    if (ctx.client.kind !== 'resp' || ctx.server.execDepth !== 0) return nilBulk ? ctx.reply.nil() : ctx.reply.nilArray();
     const db = ctx.client.db;
     const waiter: BlockedClient = { ctx, db, keys, type, serve, deadline, timer: undefined };
     for (const key of keys) {

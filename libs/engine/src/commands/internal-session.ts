@@ -21,7 +21,7 @@ export class InternalSession implements ClientSession {
   readonly kind = 'internal' as const;
   multi: MultiState | undefined = undefined;
   watch: WatchState | undefined = undefined;
-  /** Internal sessions never block (canBlock refuses them). */
+  /** Internal sessions never block (BlockingRegistry.block replies nil to them at once). */
   blocked: BlockedClient | undefined = undefined;
 
   constructor(readonly id: number) {}

@@ -200,9 +200,7 @@ function blockingPop(ctx: CommandContext, args: string[], head: boolean): void {
   };
   const keys = args.slice(1, -1);
   if (popFirst(ctx, keys, pop)) return;
-  const blocking = ctx.server.blocking;
-  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
-  blocking.block(ctx, keys, deadline, 'list', (c, key) => pop(key, writeList(c, key) as ListValue));
+  ctx.server.blocking.block(ctx, keys, deadline, 'list', (c, key) => pop(key, writeList(c, key) as ListValue));
 }
 
 const blpop = (ctx: CommandContext, args: string[]): void => blockingPop(ctx, args, true);
@@ -214,10 +212,8 @@ function blockingMove(ctx: CommandContext, source: string, destination: string, 
   const src = writeList(ctx, source);
   if (src === null) return;
   if (src !== undefined) return moveGeneric(ctx, source, destination, fromHead, toHead);
-  const blocking = ctx.server.blocking;
-  if (!blocking.canBlock(ctx)) return ctx.reply.nil();
   // Served later by the same move: a destination of another type then gets WRONGTYPE, the source untouched.
-  blocking.block(ctx, [source], deadline, 'list', (c) => moveGeneric(c, source, destination, fromHead, toHead));
+  ctx.server.blocking.block(ctx, [source], deadline, 'list', (c) => moveGeneric(c, source, destination, fromHead, toHead), true);
 }
 
 function brpoplpush(ctx: CommandContext, args: string[]): void {
@@ -239,9 +235,7 @@ function blmpop(ctx: CommandContext, args: string[]): void {
   if (deadline === undefined) return;
   const head = p.side === 0;
   if (popFirst(ctx, p.keys, (key, list) => mpopFrom(ctx, key, list, head, p.count))) return;
-  const blocking = ctx.server.blocking;
-  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
-  blocking.block(ctx, p.keys, deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, head, p.count));
+  ctx.server.blocking.block(ctx, p.keys, deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, head, p.count));
 }
 
 // ==== Read ====

@@ -15,9 +15,7 @@ function popOrBlock(ctx: CommandContext, keys: readonly string[], deadline: numb
   const found = firstNonEmptyZSet(ctx, keys);
   if (found === null) return;
   if (found !== undefined) return zsetPop(ctx, found.key, found.zset, max, count, shape);
-  const blocking = ctx.server.blocking;
-  if (!blocking.canBlock(ctx)) return ctx.reply.nilArray();
-  blocking.block(ctx, keys, deadline, 'zset', (c, key) => zsetPop(c, key, lookupZSet(c, key, true) as ZSetValue, max, count, shape));
+  ctx.server.blocking.block(ctx, keys, deadline, 'zset', (c, key) => zsetPop(c, key, lookupZSet(c, key, true) as ZSetValue, max, count, shape));
 }
 
 function bzpop(max: boolean) {
