@@ -3,7 +3,7 @@ import { ConfigStore } from '../../../libs/engine/src/commands/config-store.js';
 import { NODE_PARAMS } from '../../../libs/engine/src/commands/params.js';
 import { ServerState } from '../../../libs/engine/src/commands/server-state.js';
 import { RespServer } from '../../../libs/protocol/src/resp-server.js';
-import { followRespConfig, normalOutputBufferLimit, respServerOptions } from './resp-wiring.js';
+import { followRespConfig, normalOutputBufferLimit, pubsubOutputBufferLimit, respServerOptions } from './resp-wiring.js';
 
 const noDispatch = { connected: () => undefined, disconnected: () => undefined, execute: () => undefined };
 
@@ -33,5 +33,15 @@ describe('RESP wiring', () => {
     config.set('client-output-buffer-limit', 'normal 1mb 0 0');
     expect(resp.clientOutputBufferLimit).toBe(1024 * 1024);
     expect(normalOutputBufferLimit('replica 256mb 64mb 60')).toBe(0);
+  });
+
+  it('takes the pubsub class of client-output-buffer-limit, kept when CONFIG SET does not name it', () => {
+    const { config, resp } = wired();
+    expect(resp.pubsubOutputBufferLimit).toEqual({ hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 });
+    config.set('client-output-buffer-limit', 'pubsub 1mb 512kb 10');
+    expect(resp.pubsubOutputBufferLimit).toEqual({ hard: 1024 * 1024, soft: 512 * 1024, softSeconds: 10 });
+    config.set('client-output-buffer-limit', 'normal 1mb 0 0');
+    expect(resp.pubsubOutputBufferLimit).toEqual({ hard: 1024 * 1024, soft: 512 * 1024, softSeconds: 10 });
+    expect(pubsubOutputBufferLimit('pubsub 0 0 0')).toEqual({ hard: 0, soft: 0, softSeconds: 0 });
   });
 });

@@ -59,4 +59,9 @@ export interface Keyspace {
   idleMs(db: number, key: string): number;
   /** LFU counter after decay (OBJECT FREQ); -1 if missing. */
   frequency(db: number, key: string): number;
+  /**
+   * Bytes accounted to the key (key, value and entry overhead: MEMORY USAGE); -1 if missing. Like Redis's
+   * MEMORY USAGE it finds the key without expiring it.
+   */
+  accountedBytes(db: number, key: string): number;
 }

@@ -2,6 +2,7 @@ import type { Socket } from 'node:net';
 import type { ClientSession } from '../../engine/src/commands/command.js';
 import type { MultiState, WatchState } from '../../engine/src/commands/transactions.js';
 import type { BlockedClient } from '../../engine/src/commands/blocking.js';
+import type { Subscriber } from '../../engine/src/pubsub-registry.js';
 import type { CommandDispatcher } from './command-dispatcher.js';
 import { NO_BYTES, QUERY_BUFFER_LIMIT, RespParser, type RespParserOptions } from './resp-parser.js';
 import { RespWriter } from './resp-writer.js';
@@ -13,9 +14,21 @@ export interface ConnectionHost {
   readonly counters: { netInputBytes: number; netOutputBytes: number };
   /** Bytes (writer + socket buffer) past which the client is dropped; 0 = unlimited. */
   readonly clientOutputBufferLimit: number;
+  /** The pubsub class of client-output-buffer-limit, for clients with subscriptions. */
+  readonly pubsubOutputBufferLimit: OutputBufferLimit;
   /** client-query-buffer-limit: bytes of unparsed input held while a blocked client waits. */
   readonly clientQueryBufferLimit: number;
   removeConnection(connection: RespConnection): void;
+}
+
+/**
+ * One class of client-output-buffer-limit: a client whose output reaches `hard` bytes, or stays at `soft`
+ * bytes or more for longer than `softSeconds`, is dropped (0 bytes = no such limit).
+ */
+export interface OutputBufferLimit {
+  readonly hard: number;
+  readonly soft: number;
+  readonly softSeconds: number;
 }
 
 /** Replies pile up at most this much within one batch before they are sent early (and backpressure checked). */
@@ -66,6 +79,7 @@ export class RespConnection implements ClientSession {
   multi: MultiState | undefined = undefined;
   watch: WatchState | undefined = undefined;
   blocked: BlockedClient | undefined = undefined;
+  pubsub: Subscriber | undefined = undefined;
 
   readonly parser: RespParser;
   readonly writer = new RespWriter();
@@ -80,6 +94,8 @@ export class RespConnection implements ClientSession {
   private heldBytes = 0;
   /** In pendingWrites. */
   private writeQueued = false;
+  /** When the output first stayed over the soft limit of its class (Date.now()), 0 when under it. */
+  private softLimitSince = 0;
   /** The memory of the shared read buffer when the socket reads with `onread`: chunks in it are copied to be kept. */
   private readonly shared: ArrayBufferLike | null = null;
 
@@ -134,6 +150,20 @@ export class RespConnection implements ClientSession {
 
   unblocked(): void {
     process.nextTick(this.resume);
+  }
+
+  /**
+   * A pub/sub message was written by another client's command (or by node code): queue it for the
+   * pending-writes pass. Messages pile up while the socket does not drain, so the pubsub class of
+   * client-output-buffer-limit is checked on each one, as Redis checks it on each reply it buffers.
+   */
+  pushWritten(): void {
+    if (this.state !== OPEN) {
+      this.writer.rollback(0); // closing: nothing more will be sent
+      return;
+    }
+    if (this.overOutputLimit()) return this.drop();
+    if (!this.processing) this.queueWrite();
   }
 
   private readonly resume = (): void => {
@@ -229,15 +259,7 @@ export class RespConnection implements ClientSession {
       return;
     }
     if (this.state === OPEN) {
-      // Sent by the pending-writes pass; backpressure is then checked there.
-      if (this.writer.pending() !== 0 && !this.writeQueued) {
-        this.writeQueued = true;
-        pendingWrites.push(this);
-        if (!pendingWritesScheduled) {
-          pendingWritesScheduled = true;
-          setImmediate(writePending);
-        }
-      }
+      this.queueWrite();
       return;
     }
     // CLOSE_AFTER_REPLY: send what is pending, then end the connection.
@@ -246,6 +268,17 @@ export class RespConnection implements ClientSession {
     this.socket.pause();
     const socket = this.socket;
     socket.end(() => socket.destroy());
+  }
+
+  /** Leave the replies for the pending-writes pass, which then checks backpressure. */
+  private queueWrite(): void {
+    if (this.writer.pending() === 0 || this.writeQueued) return;
+    this.writeQueued = true;
+    pendingWrites.push(this);
+    if (!pendingWritesScheduled) {
+      pendingWritesScheduled = true;
+      setImmediate(writePending);
+    }
   }
 
   /** The pending-writes pass: send the replies queued by endBatch; pause reading if the socket is full. */
@@ -265,15 +298,40 @@ export class RespConnection implements ClientSession {
   private flush(): boolean {
     const bytes = this.writer.pending();
     if (bytes === 0) return !this.socket.writableNeedDrain;
-    const limit = this.host.clientOutputBufferLimit;
-    if (limit > 0 && bytes + this.socket.writableLength > limit) {
-      this.state = CLOSE_NOW;
-      this.writer.rollback(0);
-      if (!this.processing) this.socket.destroy();
+    if (this.overOutputLimit()) {
+      this.drop();
       return false;
     }
     this.host.counters.netOutputBytes += bytes;
     return this.writer.flushTo(this.socket);
+  }
+
+  /**
+   * Output past the limits of the client's class: the normal class has only a hard limit; a client with
+   * subscriptions is in the pubsub class (Redis's checkClientOutputBufferLimits).
+   */
+  private overOutputLimit(): boolean {
+    const used = this.outputBytes();
+    if (this.pubsub === undefined) {
+      const limit = this.host.clientOutputBufferLimit;
+      return limit > 0 && used > limit;
+    }
+    const { hard, soft, softSeconds } = this.host.pubsubOutputBufferLimit;
+    if (hard > 0 && used >= hard) return true;
+    if (soft === 0 || used < soft) {
+      this.softLimitSince = 0;
+      return false;
+    }
+    const now = Date.now();
+    if (this.softLimitSince === 0) this.softLimitSince = now;
+    return now - this.softLimitSince > softSeconds * 1000;
+  }
+
+  /** Close at once, dropping pending output (over its output buffer limit). */
+  private drop(): void {
+    this.state = CLOSE_NOW;
+    this.writer.rollback(0);
+    if (!this.processing) this.socket.destroy();
   }
 }
 

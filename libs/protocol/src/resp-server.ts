@@ -1,6 +1,6 @@
 import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import type { CommandDispatcher } from './command-dispatcher.js';
-import { RespConnection, type ConnectionHost } from './resp-connection.js';
+import { RespConnection, type ConnectionHost, type OutputBufferLimit } from './resp-connection.js';
 
 /** The RESP TCP listener: accepts clients up to maxclients and runs each as a RespConnection. */
 
@@ -13,6 +13,8 @@ export interface RespServerOptions {
   maxClients?: number;
   /** Output bytes (pending replies + socket buffer) past which a client is dropped; 0 (default) = unlimited, as Redis's normal class. */
   clientOutputBufferLimit?: number;
+  /** The pubsub class, for clients with subscriptions; default Redis's 32 MB hard, 8 MB soft for 60 s. */
+  pubsubOutputBufferLimit?: OutputBufferLimit;
   /** client-query-buffer-limit; default 1 GB. */
   clientQueryBufferLimit?: number;
   /** proto-max-bulk-len; default 512 MB. */
@@ -79,6 +81,7 @@ export class RespServer implements ConnectionHost {
   /** Limits that may change at run time (CONFIG SET); parser limits apply to connections made afterwards. */
   maxClients: number;
   clientOutputBufferLimit: number;
+  pubsubOutputBufferLimit: OutputBufferLimit;
   readonly clientQueryBufferLimit: number;
   /** timeout in seconds (0 = never): clients with no input for longer are closed by the periodic check. */
   idleTimeout: number;
@@ -97,6 +100,7 @@ export class RespServer implements ConnectionHost {
     this.maxClients = options.maxClients ?? 10000;
     this.counters = options.counters ?? { totalConnectionsReceived: 0, rejectedConnections: 0, netInputBytes: 0, netOutputBytes: 0 };
     this.clientOutputBufferLimit = options.clientOutputBufferLimit ?? 0;
+    this.pubsubOutputBufferLimit = options.pubsubOutputBufferLimit ?? { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 };
     this.clientQueryBufferLimit = options.clientQueryBufferLimit ?? 1024 * 1024 * 1024;
     this.idleTimeout = options.idleTimeout ?? 0;
     this.nextClientId = options.nextClientId ?? (() => ++this.lastId);

@@ -1,8 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { BlockingRegistry, parseTimeout, TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT, TIMEOUT_OUT_OF_RANGE, type Timers } from './blocking.js';
-import type { BlockedClient } from './blocking.js';
-import type { ClientSession } from './command.js';
-import { makeContext, run, type TestContext } from './test-kit.js';
+import { makeContext, RespLikeSession, run, type TestContext } from './test-kit.js';
 import { ValueReply } from './value-reply.js';
 
 const NOW = 1_700_000_000_000;
@@ -64,37 +62,6 @@ class FakeTimers implements Timers {
   }
 }
 
-/** A RESP-like session that records when it is unblocked. */
-class Session implements ClientSession {
-  name = '';
-  db = 0;
-  protocol: 2 | 3 = 2;
-  authenticated = true;
-  readonly addr = '';
-  readonly laddr = '';
-  readonly createdAt = 0;
-  lastInteraction = 0;
-  lastCommand = '';
-  libName = '';
-  libVer = '';
-  readonly kind = 'resp' as const;
-  multi = undefined;
-  watch = undefined;
-  blocked: BlockedClient | undefined = undefined;
-  unblocks = 0;
-  constructor(readonly id: number) {}
-  close(): void {}
-  outputBytes(): number {
-    return 0;
-  }
-  queryBytes(): number {
-    return 0;
-  }
-  unblocked(): void {
-    this.unblocks++;
-  }
-}
-
 /** A shared engine, a registry on fake timers, and a way to open blocking clients on it. */
 function setup() {
   const main = makeContext();
@@ -102,9 +69,9 @@ function setup() {
   const registry = new BlockingRegistry(timers);
   Object.defineProperty(main.server, 'blocking', { value: registry });
   let ids = 100;
-  const client = (): TestContext & { client: Session } => {
-    const ctx = { ...main, client: new Session(ids++), reply: new ValueReply(2) };
-    return ctx as TestContext & { client: Session };
+  const client = (): TestContext & { client: RespLikeSession } => {
+    const ctx = { ...main, client: new RespLikeSession(ids++), reply: new ValueReply(2) };
+    return ctx as TestContext & { client: RespLikeSession };
   };
   /** Run a command as `ctx`, then serve ready keys as the transport does after each command. */
   const exec = (ctx: TestContext, ...args: string[]): unknown => {

@@ -7,17 +7,23 @@ import { replyHelp } from './config.js';
 
 const BAD_NAME = /[^\x21-\x7e]/;
 
+/** CLIENT LIST / KILL TYPE: a client with subscriptions is "pubsub", any other "normal" (no replicas yet). */
+function clientType(c: ClientSession): string {
+  return c.pubsub !== undefined ? 'pubsub' : 'normal';
+}
+
 /** One CLIENT LIST line, in Redis 7's field order. */
 export function describeClient(c: ClientSession, now: number): string {
   const age = Math.floor((now - c.createdAt) / 1000);
   const idle = Math.floor((now - c.lastInteraction) / 1000);
   const qbuf = c.queryBytes();
   const omem = c.outputBytes();
-  const flags = (c.multi !== undefined ? 'x' : '') + (c.blocked !== undefined ? 'b' : '') || 'N';
+  const sub = c.pubsub;
+  const flags = (sub !== undefined ? 'P' : '') + (c.multi !== undefined ? 'x' : '') + (c.blocked !== undefined ? 'b' : '') || 'N';
   const multi = c.multi !== undefined ? c.multi.queue.length : -1;
   return (
     `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${age} idle=${idle} flags=${flags} db=${c.db} ` +
-    `sub=0 psub=0 ssub=0 multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 ` +
+    `sub=${sub?.channels.size ?? 0} psub=${sub?.patterns.size ?? 0} ssub=0 multi=${multi} qbuf=${qbuf} qbuf-free=0 argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 ` +
     `omem=${omem} tot-mem=${qbuf + omem} events=r cmd=${c.lastCommand || 'NULL'} user=default redir=-1 resp=${c.protocol} ` +
     `lib-name=${c.libName} lib-ver=${c.libVer}`
   );
@@ -39,14 +45,14 @@ function clientGetName(ctx: CommandContext): void {
 
 function clientList(ctx: CommandContext, args: string[]): void {
   let ids: Set<number> | undefined;
+  let type: string | undefined;
   if (args.length > 2) {
     const opt = args[2].toLowerCase();
     if (opt === 'type' && args.length === 4) {
-      const type = args[3].toLowerCase();
+      type = args[3].toLowerCase();
       if (!['normal', 'master', 'replica', 'slave', 'pubsub'].includes(type)) {
         return ctx.reply.error(`ERR Unknown client type '${args[3]}'`);
       }
-      if (type !== 'normal') ids = new Set();
     } else if (opt === 'id' && args.length > 3) {
       ids = new Set();
       for (let i = 3; i < args.length; i++) {
@@ -61,6 +67,7 @@ function clientList(ctx: CommandContext, args: string[]): void {
   let text = '';
   for (const c of ctx.server.clients.values()) {
     if (ids !== undefined && !ids.has(c.id)) continue;
+    if (type !== undefined && clientType(c) !== type) continue;
     text += describeClient(c, now) + '\n';
   }
   ctx.reply.verbatim(text);
@@ -113,7 +120,7 @@ function clientKill(ctx: CommandContext, args: string[]): void {
     if (id !== undefined && c.id !== id) continue;
     if (addr !== undefined && c.addr !== addr) continue;
     if (laddr !== undefined && c.laddr !== laddr) continue;
-    if (type !== undefined && type !== 'normal') continue;
+    if (type !== undefined && clientType(c) !== type) continue;
     if (skipMe && c === ctx.client) continue;
     c.close(c === ctx.client);
     killed++;

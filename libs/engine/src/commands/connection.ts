@@ -10,6 +10,13 @@ export const RINGCACHE_VERSION = '0.1.0';
 
 function ping(ctx: CommandContext, args: string[]): void {
   if (args.length > 2) return ctx.reply.error("ERR wrong number of arguments for 'ping' command");
+  if (ctx.client.pubsub !== undefined && ctx.client.protocol === 2) {
+    // In RESP2 subscribed mode PING answers in the shape of a message, as Redis.
+    ctx.reply.array(2);
+    ctx.reply.bulk('pong');
+    ctx.reply.bulk(args.length === 2 ? args[1] : '');
+    return;
+  }
   if (args.length === 2) ctx.reply.bulk(args[1]);
   else ctx.reply.simple('PONG');
 }
@@ -34,15 +41,16 @@ function quit(ctx: CommandContext): void {
 }
 
 /**
- * RESET, as Redis's clearClientConnectionState: leave any MULTI and WATCH, select database 0, speak RESP2,
- * drop the name, and fall back to the default user, authenticated only if it needs no password. The library
- * name and version stay: they describe the client behind the connection. The command table runs RESET at
- * once inside MULTI (MULTI_CONTROL_COMMANDS), as Redis does.
+ * RESET, as Redis's clearClientConnectionState: leave any MULTI, WATCH and subscriptions, select database 0,
+ * speak RESP2, drop the name, and fall back to the default user, authenticated only if it needs no password.
+ * The library name and version stay: they describe the client behind the connection. The command table runs
+ * RESET at once inside MULTI (MULTI_CONTROL_COMMANDS), as Redis does.
  */
 function reset(ctx: CommandContext): void {
   const { client } = ctx;
   client.multi = undefined;
   unwatchAll(ctx.engine.keyspace, client);
+  ctx.server.pubsub.unsubscribeAll(client);
   client.db = 0;
   client.protocol = 2;
   ctx.reply.setProtocol(2);

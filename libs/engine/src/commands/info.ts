@@ -140,8 +140,8 @@ const sections: Record<string, Section> = {
       ['evicted_clients', 0],
       ['keyspace_hits', e.keyspaceHits],
       ['keyspace_misses', e.keyspaceMisses],
-      ['pubsub_channels', 0],
-      ['pubsub_patterns', 0],
+      ['pubsub_channels', s.pubsub.channelCount],
+      ['pubsub_patterns', s.pubsub.patternCount],
       ['total_error_replies', s.totalErrorReplies],
       ['oom_rejected_commands', e.oomRejections],
     ];

@@ -1,6 +1,7 @@
 import type { BlockedClient } from './blocking.js';
 import type { ClientSession } from './command.js';
 import type { MultiState, WatchState } from './transactions.js';
+import type { Subscriber } from '../pubsub-registry.js';
 
 /**
  * The session of an in-process caller (Nest TCP, HTTP): already authenticated (those transports sit behind
@@ -23,6 +24,8 @@ export class InternalSession implements ClientSession {
   watch: WatchState | undefined = undefined;
   /** Internal sessions never block (BlockingRegistry.block replies nil to them at once). */
   blocked: BlockedClient | undefined = undefined;
+  /** Internal sessions never subscribe (SUBSCRIBE needs a connection to push messages to). */
+  pubsub: Subscriber | undefined = undefined;
 
   constructor(readonly id: number) {}
 
@@ -37,5 +40,8 @@ export class InternalSession implements ClientSession {
   }
   unblocked(): void {
     // Never blocked.
+  }
+  pushWritten(): void {
+    // Never subscribed.
   }
 }

@@ -26,6 +26,8 @@ export interface Reply {
   map(pairs: number): void;
   /** Set header: ~n in RESP3, *n in RESP2. */
   set(length: number): void;
+  /** Push header: >n in RESP3, *n in RESP2 (pub/sub messages and (un)subscribe confirmations). */
+  push(length: number): void;
   /** Double: ,d in RESP3; bulk string in RESP2 (formatted as Redis does). */
   double(value: number): void;
   /** Boolean: #t/#f in RESP3; integer 1/0 in RESP2. */

@@ -31,6 +31,7 @@ export class RespDispatcher {
     this.contexts.delete(session.id);
     unwatchAll(this.engine.keyspace, session);
     if (session.blocked !== undefined) this.blocking.forget(session.blocked);
+    if (session.pubsub !== undefined) this.server.pubsub.unsubscribeAll(session);
   }
 
   execute(session: ClientSession, reply: Reply, args: string[]): void {

@@ -2,7 +2,9 @@
 import { Engine } from '../engine.js';
 import type { AggregateValue } from '../value.js';
 import { FakeClock } from '../clock.js';
-import type { CommandContext } from './command.js';
+import type { ClientSession, CommandContext } from './command.js';
+import type { BlockedClient } from './blocking.js';
+import type { Subscriber } from '../pubsub-registry.js';
 import { CommandTable } from './command-table.js';
 import { ConfigStore } from './config-store.js';
 import { InternalSession } from './internal-session.js';
@@ -87,4 +89,44 @@ export function seeded(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * A session that passes for a RESP connection (kind "resp"), for specs of commands that need one: blocking
+ * commands and pub/sub. Counts the transport calls a real connection would act on.
+ */
+export class RespLikeSession implements ClientSession {
+  name = '';
+  db = 0;
+  protocol: 2 | 3 = 2;
+  authenticated = true;
+  readonly addr = '127.0.0.1:5000';
+  readonly laddr = '127.0.0.1:6379';
+  readonly createdAt = 0;
+  lastInteraction = 0;
+  lastCommand = '';
+  libName = '';
+  libVer = '';
+  readonly kind = 'resp' as const;
+  multi = undefined;
+  watch = undefined;
+  blocked: BlockedClient | undefined = undefined;
+  pubsub: Subscriber | undefined = undefined;
+  /** Calls of unblocked() and pushWritten(). */
+  unblocks = 0;
+  pushes = 0;
+  constructor(readonly id: number) {}
+  close(): void {}
+  outputBytes(): number {
+    return 0;
+  }
+  queryBytes(): number {
+    return 0;
+  }
+  unblocked(): void {
+    this.unblocks++;
+  }
+  pushWritten(): void {
+    this.pushes++;
+  }
 }

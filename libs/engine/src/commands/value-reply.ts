@@ -46,7 +46,7 @@ export class ValueReply implements Reply {
     return v;
   }
 
-  private push(v: unknown): void {
+  private put(v: unknown): void {
     let top = this.stack[this.stack.length - 1];
     if (top === undefined) {
       this.value = v;
@@ -71,35 +71,35 @@ export class ValueReply implements Reply {
 
   private open(kind: Frame['kind'], length: number): void {
     if (length === 0) {
-      this.push(kind === 'map' ? new Map() : []);
+      this.put(kind === 'map' ? new Map() : []);
       return;
     }
     this.stack.push({ items: [], remaining: kind === 'map' ? length * 2 : length, kind });
   }
 
   ok(): void {
-    this.push(new StatusReply('OK'));
+    this.put(new StatusReply('OK'));
   }
   simple(text: string): void {
-    this.push(new StatusReply(text));
+    this.put(new StatusReply(text));
   }
   errors = 0;
   error(message: string): void {
     this.errors++;
-    this.push(new ReplyError(message));
+    this.put(new ReplyError(message));
   }
   /** Integers beyond 2^53 stay bigints (exact); the rest are numbers. */
   integer(n: number | bigint): void {
-    this.push(typeof n === 'bigint' && n >= Number.MIN_SAFE_INTEGER && n <= Number.MAX_SAFE_INTEGER ? Number(n) : n);
+    this.put(typeof n === 'bigint' && n >= Number.MIN_SAFE_INTEGER && n <= Number.MAX_SAFE_INTEGER ? Number(n) : n);
   }
   bulk(value: string | null): void {
-    this.push(value);
+    this.put(value);
   }
   nil(): void {
-    this.push(null);
+    this.put(null);
   }
   nilArray(): void {
-    this.push(null);
+    this.put(null);
   }
   array(length: number): void {
     this.open('array', length);
@@ -110,14 +110,18 @@ export class ValueReply implements Reply {
   set(length: number): void {
     this.open('set', length);
   }
+  /** Push frames become arrays. */
+  push(length: number): void {
+    this.open('array', length);
+  }
   double(value: number): void {
-    this.push(value);
+    this.put(value);
   }
   bool(value: boolean): void {
-    this.push(value);
+    this.put(value);
   }
   verbatim(text: string): void {
-    this.push(text);
+    this.put(text);
   }
 }
 
