@@ -35,9 +35,9 @@ function groupOf(spec) {
 }
 
 export async function renderCommandTables() {
-  const { createCommandTable } = await import(path.join(ROOT, 'dist/libs/engine/src/commands/command-table.js'));
+  const { createNodeCommandTable } = await import(path.join(ROOT, 'dist/apps/cache-node/src/engine/node-command-table.js'));
   const byGroup = new Map(GROUPS.map(([g]) => [g, []]));
-  for (const spec of createCommandTable().all()) byGroup.get(groupOf(spec)).push(spec);
+  for (const spec of createNodeCommandTable().all()) byGroup.get(groupOf(spec)).push(spec);
   const out = [];
   for (const [group, specs] of byGroup) {
     if (specs.length === 0) continue;

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
-import { createCommandTable } from '../libs/engine/src/commands/command-table.js';
+import { createNodeCommandTable } from '../apps/cache-node/src/engine/node-command-table.js';
 import { startNode, startRedisServer, type RunningNode, type RunningRedis } from './support/processes.js';
 
 let node: RunningNode | undefined;
@@ -40,7 +40,7 @@ function head(entry: Info): unknown {
 const KNOWN: Record<string, string> = {};
 
 describe('COMMAND INFO matches redis-server for every command', () => {
-  const names = [...createCommandTable().all()].map((s) => s.name).filter((n) => !(n in KNOWN));
+  const names = [...createNodeCommandTable().all()].map((s) => s.name).filter((n) => !(n in KNOWN));
 
   it.each(names)('%s', async (name) => {
     const [a] = (await ours.call('COMMAND', 'INFO', name)) as Info[];

@@ -9,8 +9,8 @@ import { CacheRpcModule } from './tcp/cache-rpc.module.js';
 
 @Module({})
 export class AppModule {
-  /** `extra`: modules loaded by the caller (MetricsModule, see node-app.ts). */
-  static forRoot(config: ConfigStore, extra: Type[] = []): DynamicModule {
+  /** `extra`: modules loaded by the caller (MetricsModule, ClusterModule; see node-app.ts). */
+  static forRoot(config: ConfigStore, extra: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
       imports: [NodeConfigModule.forRoot(config), EngineModule, CacheHttpModule, CacheRpcModule, HealthModule, ...extra],

@@ -4,7 +4,7 @@
  * process with their own ConfigStore.
  */
 import type { AddressInfo, Server as NetServer } from 'node:net';
-import type { INestApplication, INestMicroservice, LogLevel, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, INestMicroservice, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -13,6 +13,8 @@ import { RespDispatcher } from '../../../libs/engine/src/commands/resp-dispatche
 import { ServerState } from '../../../libs/engine/src/commands/server-state.js';
 import { RespTransport } from '../../../libs/protocol/src/resp-transport.js';
 import { AppModule } from './app.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
+import { ClusterRuntime } from './cluster/cluster-runtime.js';
 import { resolvePorts } from './config/config-source.js';
 import { NodeStatus } from './node-status.js';
 import { followRespConfig, respServerOptions } from './resp-wiring.js';
@@ -66,7 +68,8 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   const host = config.get('bind');
   const wanted = resolvePorts(config);
   const logger = nestLogLevels(config.get('loglevel'));
-  const extra = options.metrics === false ? [] : [await loadMetricsModule()];
+  const extra: (Type | DynamicModule)[] = options.metrics === false ? [] : [await loadMetricsModule()];
+  if (wanted.bus >= 0) extra.push(ClusterModule.forRoot(new ClusterRuntime(config, wanted)));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, extra), {
     logger,
     bodyParser: false,
@@ -115,8 +118,10 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
 /** One line: where the node listens and its memory settings. */
 export function startupBanner(config: ConfigStore, addresses: NodeAddresses): string {
   const off = 'off';
+  const bus = resolvePorts(config).bus;
+  const cluster = bus >= 0 ? `, cluster bus udp ${config.get('bind')}:${bus}` : '';
   return (
-    `ringcache node ready: resp ${addresses.resp ?? off}, nest-tcp ${addresses.tcp ?? off}, http ${addresses.http ?? off}` +
+    `ringcache node ready: resp ${addresses.resp ?? off}, nest-tcp ${addresses.tcp ?? off}, http ${addresses.http ?? off}${cluster}` +
     ` (maxmemory ${config.get('maxmemory')}, policy ${config.get('maxmemory-policy')}, pid ${process.pid})`
   );
 }

@@ -75,8 +75,9 @@ export function replyClusterShards(reply: Reply, topology: Topology, health: Nod
  * `<id> <ip:port@cport> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot>...`
  * with slots as "start-end", or "n" for a single slot. Ping-sent is 0 (no ping pending) and pong-recv is
  * `nowMs`: membership owns the real probe times, and clients read neither. All nodes share the topology's epoch.
+ * `outside` are members known but owning no slots (declared failed), listed last with the fail flag.
  */
-export function clusterNodesText(topology: Topology, selfId: string, nowMs: number, health: NodeHealth = {}): string {
+export function clusterNodesText(topology: Topology, selfId: string, nowMs: number, health: NodeHealth = {}, outside: readonly ClusterNode[] = []): string {
   let text = '';
   for (const node of topology.nodes) {
     const failed = health.failed?.has(node.id) === true;
@@ -88,6 +89,7 @@ export function clusterNodesText(topology: Topology, selfId: string, nowMs: numb
     for (const range of topology.rangesOf(node.id)) text += ` ${slotText(range)}`;
     text += '\n';
   }
+  for (const node of outside) text += `${node.id} ${nodeAddress(node)} master,fail - 0 ${nowMs} ${topology.epoch} disconnected\n`;
   return text;
 }
 

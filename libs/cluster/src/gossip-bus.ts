@@ -46,6 +46,8 @@ export class GossipBus implements GossipTransport {
   private readonly maxDatagramBytes: number;
   private socket: Socket | undefined; // Set while started.
   private timer: NodeJS.Timeout | undefined;
+  /** Datagrams passed to the socket whose send has not completed. */
+  private inFlight = 0;
 
   constructor(private readonly options: GossipBusOptions) {
     this.tickMs = options.tickMs ?? 100;
@@ -74,10 +76,16 @@ export class GossipBus implements GossipTransport {
     this.timer = setInterval(() => membership.tick(), this.tickMs).unref();
   }
 
-  /** Stops ticking and closes the socket; later sends are dropped silently. */
-  async stop(): Promise<void> {
+  /**
+   * Stops ticking and closes the socket once sends in flight are handed to the OS (at most `flushMs`: a leave
+   * announced just before must go out); later sends are dropped silently.
+   */
+  async stop(flushMs = 200): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    for (const until = Date.now() + flushMs; this.inFlight > 0 && Date.now() < until; ) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
     const socket = this.socket;
     this.socket = undefined;
     if (socket !== undefined) await new Promise<void>((resolve) => socket.close(() => resolve()));
@@ -100,8 +108,10 @@ export class GossipBus implements GossipTransport {
     }
     try {
       socket.send(data, to.busPort, to.host, (error) => {
+        this.inFlight--;
         if (error) this.stats.sendErrors++;
       });
+      this.inFlight++; // after send: a synchronous throw never calls back
       this.stats.sent++;
     } catch {
       this.stats.sendErrors++; // Synchronous throws: a bad port in a member record must not break the tick.

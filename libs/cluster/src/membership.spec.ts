@@ -125,6 +125,24 @@ describe('Membership', () => {
     expect(cluster.node(0).epoch).toBeGreaterThan(0);
   });
 
+  it('suspects an unanswered probe even when the next period starts a few ms before its deadline (late ticks)', () => {
+    for (const late of [0, 5, 50]) {
+      let now = 0;
+      const member = (id: string, busPort: number): MemberInfo => ({ id, host: 'h', port: busPort - 10, busPort, incarnation: 1, state: 'alive' });
+      const node = new Membership(member('a', 11), { transport: { send: () => undefined }, clock: { now: () => now }, random: () => 0.5, suspicionTimeoutMs: 2000 });
+      node.receive({ host: 'h', busPort: 12 }, { type: 'sync', reply: false, epoch: 1, members: [], from: member('b', 12) }); // b then never answers
+      let suspectedAt: number | undefined;
+      node.onChange((members) => {
+        if (suspectedAt === undefined && members.find((m) => m.id === 'b')?.state === 'suspect') suspectedAt = now;
+      });
+      for (let t = 0; t <= 5000; t += 100) {
+        now = t % 2000 === 0 ? t + late : t; // every other period-starting tick runs `late` ms late
+        node.tick();
+      }
+      expect(suspectedAt).toBeLessThanOrEqual(1000 + late);
+    }
+  });
+
   it('keeps piggybacked updates within piggybackLimit', () => {
     const cluster = new SimCluster();
     for (let i = 0; i < 10; i++) cluster.start(i, { piggybackLimit: 2 });

@@ -259,6 +259,9 @@ export class Membership {
     }
     if (now < this.nextProbeAt) return;
     this.nextProbeAt = Math.max(this.nextProbeAt + this.probeIntervalMs, now);
+    // A period may start a little before the last probe's own deadline (its tick ran late): unanswered, it
+    // still counts as missed.
+    if (this.probe !== undefined && !this.probe.acked) this.suspect(this.probe.target);
     this.probe = undefined;
     this.rounds++;
     if (this.rounds % this.fullSyncEvery === 0) this.syncWithRandomMember();

@@ -34,11 +34,20 @@ function movedFraction(before: HashRing, after: HashRing): number {
 }
 
 describe('slotPoint', () => {
-  it('spreads the slots evenly and keeps adjacent slots on opposite sides of the ring', () => {
-    const points = Array.from({ length: SLOT_COUNT }, (_, slot) => slotPoint(slot)).sort((a, b) => a - b);
+  it('spreads the slots evenly, in slot order', () => {
+    const points = Array.from({ length: SLOT_COUNT }, (_, slot) => slotPoint(slot));
     const even = Array.from({ length: SLOT_COUNT }, (_, k) => k * 262144 + 131072);
     expect(points).toEqual(even);
-    expect(Math.abs(slotPoint(1) - slotPoint(0))).toBe(2 ** 31);
+  });
+});
+
+describe('Topology ranges', () => {
+  it('keeps each arc one run of slots: about one CLUSTER SLOTS range per virtual point', () => {
+    const ids = ['a', 'b', 'c'].map((c) => c.repeat(40));
+    const ring = new HashRing(ids);
+    let ranges = 1;
+    for (let slot = 1; slot < SLOT_COUNT; slot++) if (ring.ownerOf(slot) !== ring.ownerOf(slot - 1)) ranges++;
+    expect(ranges).toBeLessThan(3 * 160 * 1.5);
   });
 });
 

@@ -17,14 +17,13 @@ export const DEFAULT_EPSILON = 0.05;
 const MAX_MEMBERS = 0xffff;
 
 /**
- * The ring point of a slot. Slots sit at evenly spaced points (16384 of them, 2^18 apart, offset by half a
- * gap), in bit-reversed order so adjacent slots land on opposite sides of the ring. Even spacing removes
- * the sampling noise of hashed slot points: a member's slot count follows its arc length closely.
+ * The ring point of a slot. Slots sit at evenly spaced points in slot order (16384 of them, 2^18 apart,
+ * offset by half a gap). Even spacing removes the sampling noise of hashed slot points: a member's slot count
+ * follows its arc length closely. Slot order keeps each arc one run of consecutive slots, so CLUSTER SLOTS
+ * lists about one range per virtual point rather than one per slot.
  */
 export function slotPoint(slot: number): number {
-  let reversed = 0;
-  for (let bit = 0; bit < 14; bit++) if (slot & (1 << bit)) reversed |= 1 << (13 - bit);
-  return reversed * 262144 + 131072;
+  return slot * 262144 + 131072;
 }
 
 const SLOT_POINTS = Uint32Array.from({ length: SLOT_COUNT }, (_, slot) => slotPoint(slot));

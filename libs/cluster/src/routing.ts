@@ -1,6 +1,5 @@
 /** Which node serves a command: here, a MOVED redirect, or a CROSSSLOT refusal, as Redis's getNodeByQuery. */
 import type { CommandSpec } from '../../engine/src/commands/command.js';
-import { commandKeys } from '../../engine/src/commands/key-positions.js';
 import { keySlot } from './slots.js';
 import type { ClusterNode, Topology } from './topology.js';
 
@@ -22,18 +21,46 @@ export function movedError(slot: number, node: ClusterNode): string {
   return `MOVED ${slot} ${node.host}:${node.port}`;
 }
 
+/** commandSlot's answer for a command without keys. */
+export const NO_KEYS = -1;
+/** commandSlot's answer for keys in more than one slot. */
+export const CROSS_SLOT = -2;
+
+/**
+ * The one slot all of a command's keys hash to, NO_KEYS, or CROSS_SLOT. Commands with a key range are read
+ * without allocating; key finders (movablekeys) return their index list. Malformed key arguments (a bad
+ * numkeys) count as no keys: the command then runs here and replies its own error, as in Redis.
+ */
+export function commandSlot(spec: CommandSpec, args: readonly string[]): number {
+  let slot = NO_KEYS;
+  if (spec.keys !== undefined) {
+    const keys = spec.keys(args);
+    if (keys === undefined) return NO_KEYS;
+    for (const index of keys) {
+      const s = keySlot(args[index]!);
+      if (slot !== NO_KEYS && s !== slot) return CROSS_SLOT;
+      slot = s;
+    }
+    return slot;
+  }
+  if (spec.firstKey === 0) return NO_KEYS;
+  const last = spec.lastKey < 0 ? args.length + spec.lastKey : spec.lastKey;
+  for (let i = spec.firstKey; i <= last && i < args.length; i += spec.step) {
+    const s = keySlot(args[i]!);
+    if (slot !== NO_KEYS && s !== slot) return CROSS_SLOT;
+    slot = s;
+  }
+  return slot;
+}
+
 /**
  * Routes a command by its keys. As Redis, the slot check comes before ownership: keys in two slots give
- * CROSSSLOT even when this node owns both or neither. Commands without keys, and commands whose key
- * positions cannot be parsed (bad numkeys), run here: the handler then replies with its own error, as Redis does.
+ * CROSSSLOT even when this node owns both or neither.
  */
 export function route(spec: CommandSpec, args: string[], topology: Topology, selfId: string): RouteResult {
-  const keys = commandKeys(spec, args);
-  if (keys === undefined || keys.length === 0) return NOKEYS;
-  const slot = keySlot(args[keys[0]!]!);
-  for (let k = 1; k < keys.length; k++) {
-    if (keySlot(args[keys[k]!]!) !== slot) return CROSSSLOT;
-  }
+  const slot = commandSlot(spec, args);
+  if (slot === NO_KEYS) return NOKEYS;
+  if (slot === CROSS_SLOT) return CROSSSLOT;
   const owner = topology.ownerOfSlot(slot);
   return owner.id === selfId ? LOCAL : { kind: 'moved', slot, node: owner };
 }

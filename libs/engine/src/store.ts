@@ -125,6 +125,9 @@ export class Store implements Keyspace {
   private readonly expireSumByDb: Float64Array;
 
   private liveTotal = 0;
+  /** Cluster mode: the hash slot of a key, and how many keys of database 0 each slot holds. */
+  private hashSlotOf: ((key: string) => number) | undefined;
+  private keysPerHashSlot: Uint32Array | undefined;
   /** Origin of M_TOUCHED times. */
   private readonly epoch: number;
   /** Cached access time; see accessTime(). */
@@ -308,6 +311,52 @@ export class Store implements Keyspace {
     this.tails.fill(-1);
     this.liveTotal = 0;
     this.datasetBytes = 0;
+    this.keysPerHashSlot?.fill(0);
+  }
+
+  // ==== Cluster mode: keys by hash slot (database 0, the only one a cluster node serves) ====
+
+  /** Start counting keys per hash slot (CLUSTER COUNTKEYSINSLOT); keys already stored are counted now. */
+  countKeysByHashSlot(slotOf: (key: string) => number, slots: number): void {
+    const counts = new Uint32Array(slots);
+    for (const key of this.maps[0].keys()) counts[slotOf(key)]++;
+    this.hashSlotOf = slotOf;
+    this.keysPerHashSlot = counts;
+  }
+
+  /** Keys of database 0 in a hash slot, expired ones not yet removed included (as Redis). */
+  keysInHashSlot(slot: number): number {
+    return this.keysPerHashSlot?.[slot] ?? 0;
+  }
+
+  /**
+   * Delete every key of database 0 whose hash slot is flagged in `slots` (a slot this node no longer owns), in
+   * one pass over the keyspace; returns how many went. Not counted as expired or evicted.
+   */
+  deleteHashSlots(slots: Uint8Array): number {
+    const slotOf = this.hashSlotOf;
+    if (slotOf === undefined) return 0;
+    let deleted = 0;
+    for (const [key, slot] of this.maps[0]) {
+      if (slots[slotOf(key)] === 1) {
+        this.removeSlot(slot);
+        deleted++;
+      }
+    }
+    return deleted;
+  }
+
+  /** Up to `count` keys of database 0 in a hash slot: a walk of the keyspace that stops once the slot's keys are found. */
+  keysOfHashSlot(slot: number, count: number): string[] {
+    const keys: string[] = [];
+    const slotOf = this.hashSlotOf;
+    if (slotOf === undefined) return keys;
+    const wanted = Math.min(count, this.keysInHashSlot(slot));
+    if (wanted === 0) return keys;
+    for (const key of this.maps[0].keys()) {
+      if (slotOf(key) === slot && keys.push(key) === wanted) break;
+    }
+    return keys;
   }
 
   // ==== Keyspace: iteration ====
@@ -383,6 +432,11 @@ export class Store implements Keyspace {
   frequency(db: number, key: string): number {
     const slot = this.liveSlot(db, key);
     return slot < 0 ? -1 : this.slotFrequency(slot);
+  }
+
+  accountedBytes(db: number, key: string): number {
+    const slot = this.maps[db].get(key);
+    return slot === undefined ? -1 : this.bytesOf[slot];
   }
 
   /** Refresh the cached access time (the engine calls this every 100 ms, as Redis's serverCron). */
@@ -675,6 +729,7 @@ export class Store implements Keyspace {
     this.valueOf[slot] = value;
     this.dbOf[slot] = db;
     map.set(key, slot);
+    if (this.hashSlotOf !== undefined && db === 0) this.keysPerHashSlot![this.hashSlotOf(key)]++;
     const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
     this.bytesOf[slot] = bytes;
     this.datasetBytes += bytes;
@@ -747,6 +802,7 @@ export class Store implements Keyspace {
   private removeSlotOf(slot: number, db: number, key: string): void {
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
     this.maps[db].delete(key);
+    if (this.hashSlotOf !== undefined && db === 0) this.keysPerHashSlot![this.hashSlotOf(key)]--;
     if (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) {
       this.unlink(slot, VOLATILE);
       this.removeVolatile(slot, db, this.expireAtOf[slot]);

@@ -50,7 +50,7 @@ describe('loadNodeConfig', () => {
   });
 
   it('ignores unrelated and unknown RINGCACHE_ variables', () => {
-    const { store } = loadNodeConfig([], { RINGCACHE_SEEDS: 'x', PORT: '1' });
+    const { store } = loadNodeConfig([], { RINGCACHE_NOT_A_SETTING: 'x', PORT: '1' });
     expect(store.get('port')).toBe('6379');
   });
 
@@ -103,8 +103,13 @@ describe('loadNodeConfig', () => {
   });
 
   it('derives the TCP and HTTP ports from the RESP port and rejects collisions', () => {
-    expect(resolvePorts(loadNodeConfig(['--port', '7000'], {}).store)).toEqual({ resp: 7000, tcp: 8000, http: 9000 });
-    expect(resolvePorts(loadNodeConfig(['--port', '0'], {}).store)).toEqual({ resp: 0, tcp: 0, http: 0 });
+    expect(resolvePorts(loadNodeConfig(['--port', '7000'], {}).store)).toEqual({ resp: 7000, tcp: 8000, http: 9000, bus: -1 });
+    expect(resolvePorts(loadNodeConfig(['--port', '0'], {}).store)).toEqual({ resp: 0, tcp: 0, http: 0, bus: -1 });
+    expect(resolvePorts(loadNodeConfig(['--port', '7000', '--cluster-enabled', 'yes'], {}).store).bus).toBe(17000);
+    expect(resolvePorts(loadNodeConfig(['--port', '7000', '--cluster-enabled', 'yes', '--cluster-port', '7777'], {}).store).bus).toBe(7777);
+    expect(bootError(() => loadNodeConfig(['--port', '0', '--cluster-enabled', 'yes'], {}))).toMatch(/cluster mode needs a RESP port/);
+    expect(bootError(() => loadNodeConfig(['--port', '60000', '--cluster-enabled', 'yes'], {}))).toMatch(/cluster-port would be 70000/);
+    expect(bootError(() => loadNodeConfig(['--seeds', '127.0.0.1:1,nohost'], {}))).toMatch(/seed "nohost" is not host:port/);
     expect(resolvePorts(loadNodeConfig(['--tcp-enabled', 'no'], {}).store).tcp).toBe(-1);
     expect(bootError(() => loadNodeConfig(['--port', '7000', '--http-port', '7000'], {}))).toMatch(/port and http-port are both 7000/);
     expect(bootError(() => loadNodeConfig(['--port', '65000'], {}))).toMatch(/tcp-port would be 66000/);

@@ -203,10 +203,14 @@ export interface NodePorts {
   /** -1 when the transport is disabled; 0 = a port the OS chooses. */
   readonly tcp: number;
   readonly http: number;
+  /** Cluster bus (UDP); -1 outside cluster mode. */
+  readonly bus: number;
 }
 
 export const TCP_PORT_OFFSET = 1000;
 export const HTTP_PORT_OFFSET = 2000;
+/** As Redis: the cluster bus listens on the RESP port + 10000 unless cluster-port says otherwise. */
+export const BUS_PORT_OFFSET = 10000;
 
 /**
  * Resolve `tcp-port`/`http-port` 0 to RESP port + 1000 / + 2000 (6379 → 7379, 8379). With `port 0` (RESP off)
@@ -222,12 +226,14 @@ export function resolvePorts(store: ConfigStore): NodePorts {
     resp,
     tcp: store.getBool('tcp-enabled') ? derive('tcp-port', TCP_PORT_OFFSET) : -1,
     http: store.getBool('http-enabled') ? derive('http-port', HTTP_PORT_OFFSET) : -1,
+    bus: store.getBool('cluster-enabled') ? derive('cluster-port', BUS_PORT_OFFSET) : -1,
   };
 }
 
 function checkPorts(store: ConfigStore): void {
   const ports = resolvePorts(store);
-  const named: Array<[string, number]> = [['port', ports.resp], ['tcp-port', ports.tcp], ['http-port', ports.http]];
+  if (ports.bus >= 0 && ports.resp === 0) throw new BootConfigError('ringcache: cluster mode needs a RESP port (port must not be 0 with cluster-enabled yes)');
+  const named: Array<[string, number]> = [['port', ports.resp], ['tcp-port', ports.tcp], ['http-port', ports.http], ['cluster-port', ports.bus]];
   for (const [name, port] of named) {
     if (port > 65535) throw new BootConfigError(`ringcache: ${name} would be ${port} (derived from port ${ports.resp}); set --${name} explicitly`);
   }

@@ -1,6 +1,7 @@
-/** /health/live (the process answers) and /health/ready (listening, not draining). */
+/** /health/live (the process answers) and /health/ready (listening, not draining, and in cluster mode not CLUSTERDOWN). */
 import { Controller, Get, Inject } from '@nestjs/common';
-import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { HealthCheck, HealthCheckService, type HealthCheckResult, type HealthIndicatorFunction } from '@nestjs/terminus';
+import { ClusterHealthIndicator } from './cluster.health.js';
 import { RespListenerHealthIndicator } from './resp-listener.health.js';
 
 @Controller('health')
@@ -8,6 +9,7 @@ export class HealthController {
   constructor(
     @Inject(HealthCheckService) private readonly health: HealthCheckService,
     @Inject(RespListenerHealthIndicator) private readonly resp: RespListenerHealthIndicator,
+    @Inject(ClusterHealthIndicator) private readonly cluster: ClusterHealthIndicator,
   ) {}
 
   @Get('live')
@@ -19,6 +21,8 @@ export class HealthController {
   @Get('ready')
   @HealthCheck()
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.resp.isReady('resp')]);
+    const checks: HealthIndicatorFunction[] = [() => this.resp.isReady('resp')];
+    if (this.cluster.enabled) checks.push(() => this.cluster.isReady('cluster'));
+    return this.health.check(checks);
   }
 }

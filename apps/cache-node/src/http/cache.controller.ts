@@ -3,7 +3,7 @@
  * the semantics are Redis's. Keys and values are UTF-8 text here and binary strings inside.
  */
 import { Body, Controller, Delete, Get, HttpCode, Inject, NotFoundException, Param, Put, ValidationPipe } from '@nestjs/common';
-import { CommandExecutor } from '../../../../libs/engine/src/commands/command-executor.js';
+import { CommandRouter, whenRouted, type Routed } from '../cluster/command-router.js';
 import { binaryToUtf8, utf8ToBinary } from '../binary-text.js';
 import { PutCacheDto } from './put-cache.dto.js';
 import { unwrapReply } from './reply-error.exception.js';
@@ -18,28 +18,33 @@ const bodyPipe = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: tru
 
 @Controller('cache')
 export class CacheController {
-  constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
+  constructor(@Inject(CommandRouter) private readonly router: CommandRouter) {}
 
   @Get(':key')
-  get(@Param('key') key: string): CacheEntryView {
+  get(@Param('key') key: string): Routed<CacheEntryView> {
     const k = utf8ToBinary(key);
-    const value = unwrapReply(this.executor.call(['GET', k]));
-    if (value === null) throw new NotFoundException('key not found');
-    const pttl = this.executor.call(['PTTL', k]) as number;
-    return { value: binaryToUtf8(value as string), ttl_remaining_ms: pttl >= 0 ? pttl : null };
+    return whenRouted(this.router.call(['GET', k]), (value) => {
+      if (unwrapReply(value) === null) throw new NotFoundException('key not found');
+      return whenRouted(this.router.call(['PTTL', k]), (pttl) => ({
+        value: binaryToUtf8(value as string),
+        ttl_remaining_ms: typeof pttl === 'number' && pttl >= 0 ? pttl : null,
+      }));
+    }) as Routed<CacheEntryView>;
   }
 
   @Put(':key')
   @HttpCode(200)
-  put(@Param('key') key: string, @Body(bodyPipe) body: PutCacheDto): { ok: true } {
+  put(@Param('key') key: string, @Body(bodyPipe) body: PutCacheDto): Routed<{ ok: true }> {
     const args = ['SET', utf8ToBinary(key), utf8ToBinary(body.value)];
     if (body.ttl_ms !== undefined) args.push('PX', String(body.ttl_ms));
-    unwrapReply(this.executor.call(args));
-    return { ok: true };
+    return whenRouted(this.router.call(args), (reply) => {
+      unwrapReply(reply);
+      return { ok: true as const };
+    });
   }
 
   @Delete(':key')
-  delete(@Param('key') key: string): { deleted: boolean } {
-    return { deleted: unwrapReply(this.executor.call(['DEL', utf8ToBinary(key)])) === 1 };
+  delete(@Param('key') key: string): Routed<{ deleted: boolean }> {
+    return whenRouted(this.router.call(['DEL', utf8ToBinary(key)]), (reply) => ({ deleted: unwrapReply(reply) === 1 }));
   }
 }

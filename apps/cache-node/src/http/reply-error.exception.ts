@@ -1,4 +1,4 @@
-/** Redis error replies as HTTP errors: WRONGTYPE → 409, OOM → 507, other ERR → 400, anything else → 500. */
+/** Redis error replies as HTTP errors: WRONGTYPE → 409, OOM → 507, CLUSTERDOWN → 503, other ERR → 400, anything else → 500. */
 import { HttpException, HttpStatus } from '@nestjs/common';
 import { ReplyError } from '../../../../libs/engine/src/commands/value-reply.js';
 
@@ -6,12 +6,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   WRONGTYPE: HttpStatus.CONFLICT,
   OOM: HttpStatus.INSUFFICIENT_STORAGE,
   ERR: HttpStatus.BAD_REQUEST,
+  CLUSTERDOWN: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 const NAMES: Record<number, string> = {
   [HttpStatus.CONFLICT]: 'Conflict',
   [HttpStatus.INSUFFICIENT_STORAGE]: 'Insufficient Storage',
   [HttpStatus.BAD_REQUEST]: 'Bad Request',
+  [HttpStatus.SERVICE_UNAVAILABLE]: 'Service Unavailable',
   [HttpStatus.INTERNAL_SERVER_ERROR]: 'Internal Server Error',
 };
 

@@ -9,9 +9,9 @@
  */
 import { Controller, Inject } from '@nestjs/common';
 import { MessagePattern, RpcException, Transport } from '@nestjs/microservices';
-import { CommandExecutor } from '../../../../libs/engine/src/commands/command-executor.js';
 import { ReplyError } from '../../../../libs/engine/src/commands/value-reply.js';
 import { binaryToUtf8, utf8ToBinary } from '../binary-text.js';
+import { CommandRouter, whenRouted, type Routed } from '../cluster/command-router.js';
 import {
   checkExpire,
   checkIncr,
@@ -25,75 +25,74 @@ import {
 
 @Controller()
 export class CacheRpcController {
-  constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
-
-  private run(args: string[]): unknown {
-    const reply = this.executor.call(args);
-    if (reply instanceof ReplyError) throw new RpcException(reply.message);
-    return reply;
-  }
+  constructor(@Inject(CommandRouter) private readonly router: CommandRouter) {}
 
   @MessagePattern('get', Transport.TCP)
-  get(data: unknown): string | null {
+  get(data: unknown): Routed<string | null> {
     const p = checkKey(data);
-    const value = this.run(['GET', utf8ToBinary(p.key)]) as string | null;
-    return value === null ? null : binaryToUtf8(value);
+    return run(this.router.call(['GET', utf8ToBinary(p.key)]), (value) => (value === null ? null : binaryToUtf8(value as string)));
   }
 
   @MessagePattern('set', Transport.TCP)
-  set(data: unknown): 'OK' {
+  set(data: unknown): Routed<'OK'> {
     const p = checkSet(data);
     const args = ['SET', utf8ToBinary(p.key), utf8ToBinary(p.value)];
     if (p.ttl_ms != null) args.push('PX', String(p.ttl_ms));
-    this.run(args);
-    return 'OK';
+    return run(this.router.call(args), () => 'OK' as const);
   }
 
   @MessagePattern('del', Transport.TCP)
-  del(data: unknown): number {
-    return this.run(['DEL', ...keysOf(checkKeyOrKeys(data))]) as number;
+  del(data: unknown): Routed<number> {
+    return run(this.router.callPerSlot('DEL', keysOf(checkKeyOrKeys(data))), (n) => n as number);
   }
 
   @MessagePattern('mget', Transport.TCP)
-  mget(data: unknown): Array<string | null> {
+  mget(data: unknown): Routed<Array<string | null>> {
     const p = checkKeys(data);
-    const values = this.run(['MGET', ...p.keys.map(utf8ToBinary)]) as Array<string | null>;
-    return values.map((v) => (v === null ? null : binaryToUtf8(v)));
+    return run(this.router.callPerSlot('MGET', p.keys.map(utf8ToBinary)), (values) =>
+      (values as Array<string | null>).map((v) => (v === null ? null : binaryToUtf8(v))),
+    );
   }
 
   @MessagePattern('mset', Transport.TCP)
-  mset(data: unknown): 'OK' {
+  mset(data: unknown): Routed<'OK'> {
     const p = checkMset(data);
     const pairs = Array.isArray(p.entries) ? p.entries : Object.entries(p.entries);
-    const args = ['MSET'];
-    for (const [k, v] of pairs) args.push(utf8ToBinary(k), utf8ToBinary(v));
-    this.run(args);
-    return 'OK';
+    const keys = pairs.map(([k]) => utf8ToBinary(k));
+    const values = pairs.map(([, v]) => utf8ToBinary(v));
+    return run(this.router.callPerSlot('MSET', keys, values), () => 'OK' as const);
   }
 
   @MessagePattern('exists', Transport.TCP)
-  exists(data: unknown): number {
-    return this.run(['EXISTS', ...keysOf(checkKeyOrKeys(data))]) as number;
+  exists(data: unknown): Routed<number> {
+    return run(this.router.callPerSlot('EXISTS', keysOf(checkKeyOrKeys(data))), (n) => n as number);
   }
 
   @MessagePattern('expire', Transport.TCP)
-  expire(data: unknown): boolean {
+  expire(data: unknown): Routed<boolean> {
     const p = checkExpire(data);
-    return this.run(['EXPIRE', utf8ToBinary(p.key), String(p.seconds)]) === 1;
+    return run(this.router.call(['EXPIRE', utf8ToBinary(p.key), String(p.seconds)]), (n) => n === 1);
   }
 
   @MessagePattern('ttl', Transport.TCP)
-  ttl(data: unknown): number {
-    return this.run(['TTL', utf8ToBinary(checkKey(data).key)]) as number;
+  ttl(data: unknown): Routed<number> {
+    return run(this.router.call(['TTL', utf8ToBinary(checkKey(data).key)]), (n) => n as number);
   }
 
   @MessagePattern('incr', Transport.TCP)
-  incr(data: unknown): number | string {
+  incr(data: unknown): Routed<number | string> {
     const p = checkIncr(data);
-    const n = this.run(['INCRBY', utf8ToBinary(p.key), String(p.by ?? 1)]) as number | bigint;
     // JSON has no int64: results beyond 2^53 come back as their exact decimal string.
-    return typeof n === 'bigint' ? n.toString() : n;
+    return run(this.router.call(['INCRBY', utf8ToBinary(p.key), String(p.by ?? 1)]), (n) => (typeof n === 'bigint' ? n.toString() : (n as number)));
   }
+}
+
+/** A reply (now, or from the owner) through `fn`; error replies become RpcExceptions carrying Redis's message. */
+function run<R>(routed: Routed, fn: (reply: unknown) => R): Routed<R> {
+  return whenRouted(routed, (reply) => {
+    if (reply instanceof ReplyError) throw new RpcException(reply.message);
+    return fn(reply);
+  });
 }
 
 function keysOf(p: KeyOrKeysPayload): string[] {

@@ -10,10 +10,13 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
-import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, transactionCommands, type MultiState } from './transactions.js';
+import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, transactionCommands, unwatchAll, type MultiState } from './transactions.js';
+import type { ClusterGate, QueuedCommand } from './cluster-gate.js';
 import { sortedSetCommands } from './sorted-sets.js';
 import { blockingSortedSetCommands } from './sorted-set-blocking.js';
 import { sortCommands } from './sort.js';
+import { pubsubCommands, refusedInSubscribedMode } from './pubsub.js';
+import { memoryCommands } from './memory.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
 /**
@@ -34,6 +37,10 @@ interface Entry {
   readonly noMulti: boolean;
   /** EXEC DISCARD MULTI WATCH QUIT RESET: run at once inside MULTI, never queued. */
   readonly multiControl: boolean;
+  readonly write: boolean;
+  /** Has keys (a key range or a key finder): cluster mode routes it by their slot. */
+  readonly keyed: boolean;
+  readonly exec: boolean;
   /** Stats of this command in the server they were last looked up for (one table serves one node). */
   stats: CommandStats | undefined;
   statsOwner: ServerState | undefined;
@@ -46,6 +53,9 @@ function entryOf(spec: CommandSpec): Entry {
     noAuth: spec.flags.includes('no_auth'),
     noMulti: spec.flags.includes('no_multi'),
     multiControl: MULTI_CONTROL_COMMANDS.has(spec.name),
+    write: spec.flags.includes('write'),
+    keyed: spec.firstKey !== 0 || spec.keys !== undefined,
+    exec: spec.name === 'exec',
     stats: undefined,
     statsOwner: undefined,
   };
@@ -150,6 +160,19 @@ export class CommandTable {
       return;
     }
     const multi = ctx.client.multi;
+    const cluster = server.cluster;
+    if (cluster !== undefined && (entry.keyed || entry.exec)) {
+      const error = entry.exec ? this.checkTransaction(cluster, multi) : cluster.check(spec, args, entry.write);
+      if (error !== undefined) {
+        stats.rejectedCalls++;
+        server.totalErrorReplies++;
+        // As Redis: a refused EXEC discards the transaction, a refused command inside MULTI flags it.
+        if (entry.exec) this.discard(ctx);
+        else if (multi !== undefined) multi.aborted = true;
+        reply.error(error);
+        return;
+      }
+    }
     if (multi !== undefined && !entry.multiControl) {
       this.queue(ctx, entry, stats, multi, args);
       return;
@@ -168,6 +191,11 @@ export class CommandTable {
         }
         engine.stats.oomRejections = rejectionsBefore; // a read was not refused
       }
+    }
+    if (ctx.client.pubsub !== undefined && refusedInSubscribedMode(ctx, spec.name)) {
+      stats.rejectedCalls++;
+      server.totalErrorReplies++;
+      return;
     }
     const errorsBefore = reply.errors;
     if ((++this.tick & TIMING_MASK) === 0) {
@@ -199,6 +227,28 @@ export class CommandTable {
     const before = ctx.reply.errors;
     for (const args of queue) this.execute(ctx, args);
     this.queuedErrors = ctx.reply.errors - before;
+  }
+
+  /** EXEC in cluster mode: the queued commands with keys, checked together. */
+  private checkTransaction(cluster: ClusterGate, multi: MultiState | undefined): string | undefined {
+    if (multi === undefined) return undefined; // EXEC without MULTI replies its own error
+    const queued: QueuedCommand[] = [];
+    for (const args of multi.queue) {
+      const found = this.byName.get(args[0]) ?? this.byName.get(args[0].toLowerCase());
+      const entry = found === undefined ? undefined : this.subEntryOf(found, args);
+      if (entry !== undefined && entry.keyed) queued.push({ spec: entry.spec, args });
+    }
+    return queued.length === 0 ? undefined : cluster.checkTransaction(queued);
+  }
+
+  private subEntryOf(entry: Entry, args: readonly string[]): Entry {
+    if (entry.spec.subcommands === undefined || args.length < 2) return entry;
+    return this.subEntries.get(`${entry.spec.name}|${args[1].toLowerCase()}`) ?? entry;
+  }
+
+  private discard(ctx: CommandContext): void {
+    ctx.client.multi = undefined;
+    unwatchAll(ctx.engine.keyspace, ctx.client);
   }
 
   /**
@@ -234,8 +284,8 @@ function isHelp(arg: string): boolean {
 }
 
 
-/** A table with every command family registered. */
-export function createCommandTable(): CommandTable {
+/** A table with every command family registered, plus `extra` (the node adds CLUSTER from libs/cluster). */
+export function createCommandTable(extra: Iterable<CommandSpec> = []): CommandTable {
   const table = new CommandTable();
   table.registerAll(connectionCommands);
   table.registerAll(stringCommands);
@@ -247,9 +297,12 @@ export function createCommandTable(): CommandTable {
   table.registerAll(sortedSetCommands);
   table.registerAll(blockingSortedSetCommands);
   table.registerAll(sortCommands);
+  table.registerAll(pubsubCommands);
+  table.registerAll(memoryCommands);
   table.registerAll(infoCommands);
   table.registerAll(configCommands);
   table.registerAll(clientCommands);
+  table.registerAll(extra);
   table.registerAll(commandInfoCommands(table));
   return table;
 }

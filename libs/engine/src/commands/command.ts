@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import type { ServerState } from './server-state.js';
 import type { MultiState, WatchState } from './transactions.js';
 import type { BlockedClient } from './blocking.js';
+import type { Subscriber } from '../pubsub-registry.js';
 
 /**
  * One connected client as commands see it. The RESP server keeps one per socket; the Nest TCP and HTTP
@@ -40,6 +41,13 @@ export interface ClientSession {
   blocked: BlockedClient | undefined;
   /** The blocking command has replied (served, timed out or unblocked): send it and go on with later commands. */
   unblocked(): void;
+  /** Channels and patterns subscribed to (PubSubRegistry); undefined when none (the command table tests only this). */
+  pubsub: Subscriber | undefined;
+  /**
+   * A pub/sub message was written into this client's reply outside its own commands: send it soon. The RESP
+   * connection drops the client instead when its output passes the pub/sub class of client-output-buffer-limit.
+   */
+  pushWritten(): void;
   /** "N" normal; transports may use others as Redis ("P" pub/sub, later). */
   readonly kind: 'resp' | 'internal';
 }
@@ -73,6 +81,7 @@ export type CommandFlag =
   | 'skip_monitor'
   | 'skip_slowlog'
   | 'fast'
+  | 'no_async_loading'
   | 'no_auth'
   | 'may_replicate'
   | 'no_multi'

@@ -6,6 +6,17 @@ const POLICIES_IN_REDIS_ORDER: readonly EvictionPolicyName[] = [
   'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction',
 ];
 
+/** `seeds`: comma-separated host:port pairs. */
+function validateSeeds(value: string): string | undefined {
+  if (value === '') return undefined;
+  for (const seed of value.split(',')) {
+    const colon = seed.lastIndexOf(':');
+    const port = Number(seed.slice(colon + 1));
+    if (colon < 1 || !/^\d+$/.test(seed.slice(colon + 1)) || port < 1 || port > 65535) return `seed "${seed}" is not host:port`;
+  }
+  return undefined;
+}
+
 /** Every parameter a node understands, named as redis.conf names it. docs/configuration.md mirrors this list. */
 export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'port', kind: 'integer', default: '6379', mutable: false, min: 0, max: 65535, help: 'RESP port (0 disables RESP)' },
@@ -25,7 +36,7 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'timeout', kind: 'integer', default: '0', mutable: true, min: 0, max: 2147483647, help: 'Close a RESP client idle this many seconds (0 = never)' },
   { name: 'proto-max-bulk-len', kind: 'memory', default: '536870912', mutable: true, help: 'Largest bulk string a client may send' },
   { name: 'client-query-buffer-limit', kind: 'memory', default: '1073741824', mutable: true, help: 'Largest unparsed input buffered per client' },
-  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true, help: 'Output buffer limits per client class (normal class: hard limit bytes, 0 = none)' },
+  { name: 'client-output-buffer-limit', kind: 'string', default: 'normal 0 0 0 replica 268435456 67108864 60 pubsub 33554432 8388608 60', mutable: true, help: 'Output buffer limits per client class: normal (hard limit bytes, 0 = none) and pubsub (hard, soft bytes and soft seconds); replica is kept for later' },
   { name: 'hz', kind: 'integer', default: '10', mutable: true, min: 1, max: 500, help: 'Background task frequency (active expiry runs hz times a second)' },
   { name: 'active-expire-effort', kind: 'integer', default: '1', mutable: true, min: 1, max: 10, help: 'Effort of the active expiry cycle' },
   { name: 'appendonly', kind: 'bool', default: 'no', mutable: true, help: 'Append-only file: only "no" until the AOF lands (issue #6)', validate: (v) => (v === 'yes' ? 'the append-only file is not implemented yet (issue #6); appendonly must be no' : undefined) },
@@ -33,5 +44,11 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'save', kind: 'save', default: '', mutable: true, help: 'RDB snapshot points: ringcache has no RDB snapshots, so only "" is accepted', validate: (v) => (v === '' ? undefined : 'ringcache has no RDB snapshots; save must be ""') },
   { name: 'dir', kind: 'string', default: '.', mutable: false, help: 'Working directory for persistence files' },
   { name: 'loglevel', kind: 'enum', default: 'notice', mutable: true, values: ['debug', 'verbose', 'notice', 'warning', 'nothing'], help: 'Log verbosity' },
-  { name: 'cluster-enabled', kind: 'bool', default: 'no', mutable: false, help: 'Cluster mode: only "no" (standalone) until the cluster lands (issue #4)', validate: (v) => (v === 'yes' ? 'cluster mode is not implemented yet (issue #4); cluster-enabled must be no' : undefined) },
+  { name: 'cluster-enabled', kind: 'bool', default: 'no', mutable: false, help: 'Cluster mode: hash slots on a consistent-hash ring, gossip membership, MOVED redirects (database 0 only)' },
+  { name: 'cluster-port', kind: 'integer', default: '0', mutable: false, min: 0, max: 65535, help: 'Cluster bus (UDP gossip) port (0: RESP port + 10000, as Redis)' },
+  { name: 'seeds', kind: 'string', default: '', mutable: false, help: 'Cluster bus addresses of members to join through: host:busport,host:busport ("" = start a new cluster)', validate: validateSeeds },
+  { name: 'cluster-announce-ip', kind: 'string', default: '', mutable: false, help: 'Host other members and clients reach this node at (MOVED, CLUSTER SLOTS); "" = bind, or 127.0.0.1 when bind is 0.0.0.0' },
+  { name: 'cluster-node-timeout', kind: 'integer', default: '5000', mutable: false, min: 2000, max: 600000, help: 'About how long (ms) after a member stops answering it is declared failed and loses its slots: suspected at its first missed probe, failed if that is not refuted within this minus 1 s' },
+  { name: 'cluster-allow-reads-when-down', kind: 'bool', default: 'no', mutable: false, help: 'Serve reads while this node cannot reach a majority (writes are refused with CLUSTERDOWN either way)' },
+  { name: 'cluster-virtual-points', kind: 'integer', default: '160', mutable: false, min: 150, max: 4096, help: 'Virtual points per member on the hash ring; must be equal on every member' },
 ];

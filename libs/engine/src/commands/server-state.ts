@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { BlockingRegistry } from './blocking.js';
+import { PubSubRegistry } from '../pubsub-registry.js';
+import type { ClusterGate } from './cluster-gate.js';
 import type { ClientSession } from './command.js';
 import type { ConfigStore } from './config-store.js';
 
@@ -46,8 +48,12 @@ export class ServerState {
   requirePass = '';
   /** Cluster mode (SELECT is limited to db 0). */
   clusterEnabled = false;
+  /** Set in cluster mode: routes each command with keys (MOVED, CROSSSLOT, CLUSTERDOWN). */
+  cluster: ClusterGate | undefined = undefined;
   /** Clients parked by blocking commands. */
   readonly blocking = new BlockingRegistry();
+  /** Pub/sub channel and pattern subscriptions; `pubsub.publish(channel, message)` also serves node code. */
+  readonly pubsub = new PubSubRegistry();
   /** Above 0 while EXEC runs its queue: blocking commands then reply at once instead of blocking. */
   execDepth = 0;
 

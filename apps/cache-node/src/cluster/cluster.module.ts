@@ -1,0 +1,50 @@
+/**
+ * Cluster mode as a Nest module (loaded only with cluster-enabled yes): provides the node's ClusterRuntime,
+ * starts it during app init (before any listener accepts clients) and announces the leave when shutdown begins
+ * (SIGTERM included), while the node still answers.
+ */
+import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
+import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
+import { Engine } from '../../../../libs/engine/src/engine.js';
+import type { Topology } from '../../../../libs/cluster/src/topology.js';
+import { ClusterRuntime } from './cluster-runtime.js';
+
+@Injectable()
+class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
+  constructor(
+    @Inject(ClusterRuntime) private readonly runtime: ClusterRuntime,
+    @Inject(Engine) private readonly engine: Engine,
+    @Inject(ServerState) private readonly server: ServerState,
+    @Inject(ConfigStore) private readonly config: ConfigStore,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    const loglevel = this.config.get('loglevel');
+    if (loglevel !== 'warning' && loglevel !== 'nothing') this.runtime.onTopology((topology) => this.log(topology));
+    await this.runtime.start(this.engine, this.server);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.runtime.stop();
+  }
+
+  /** One line per topology change, so a developer watching `npm start` sees joins and failures. */
+  private log(topology: Topology): void {
+    const self = this.runtime.state.self;
+    const owned = topology.rangesOf(self.id).reduce((n, range) => n + range.end - range.start + 1, 0);
+    const members = topology.nodes.map((node) => `${node.host}:${node.port}`).join(' ');
+    process.stdout.write(`ringcache ${self.host}:${self.port}: cluster epoch ${topology.epoch}, ${topology.nodes.length} member(s) [${members}], this node owns ${owned} slots\n`);
+  }
+}
+
+@Module({})
+export class ClusterModule {
+  static forRoot(runtime: ClusterRuntime): DynamicModule {
+    return {
+      module: ClusterModule,
+      providers: [{ provide: ClusterRuntime, useValue: runtime }, ClusterLifecycle],
+      exports: [ClusterRuntime],
+    };
+  }
+}

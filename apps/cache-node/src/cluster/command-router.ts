@@ -1,0 +1,121 @@
+/**
+ * How the Nest TCP and HTTP transports run commands in cluster mode: here when this node owns the keys, else
+ * forwarded to the owner over RESP (one ioredis connection per owner), so those callers need no
+ * routing of their own. Multi-key commands are split by slot and reassembled (not atomic across slots).
+ * Standalone, and for keys owned here, it is the CommandExecutor's synchronous call and nothing more.
+ */
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import { CommandExecutor } from '../../../../libs/engine/src/commands/command-executor.js';
+import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
+import { ReplyError } from '../../../../libs/engine/src/commands/value-reply.js';
+import { keySlot } from '../../../../libs/cluster/src/slots.js';
+
+/** A forwarded command that meets MOVED again (the topology changed meanwhile) follows at most this many more. */
+const MAX_REDIRECTS = 3;
+
+/** A reply, or its promise when the command went to another node. */
+export type Routed<T = unknown> = T | Promise<T>;
+
+@Injectable()
+export class CommandRouter implements OnApplicationShutdown {
+  private readonly owners = new Map<string, Redis>();
+
+  constructor(
+    @Inject(CommandExecutor) private readonly executor: CommandExecutor,
+    @Inject(ServerState) private readonly server: ServerState,
+  ) {}
+
+  /** The reply of `args` (binary strings), a ReplyError value for an error reply (never thrown), as CommandExecutor. */
+  call(args: string[]): Routed {
+    const reply = this.executor.call(args);
+    if (reply instanceof ReplyError && reply.message.startsWith('MOVED ')) return this.forward(reply.message, args, MAX_REDIRECTS);
+    return reply;
+  }
+
+  /**
+   * MGET, DEL, EXISTS (`keys`) or MSET (`keys` with `values`) over keys in any slots: one command per slot,
+   * reassembled: MGET's values in the caller's order, DEL/EXISTS summed, MSET 'OK'. The first error reply wins.
+   */
+  callPerSlot(command: 'MGET' | 'DEL' | 'EXISTS' | 'MSET', keys: string[], values?: string[]): Routed {
+    const build = (indexes: readonly number[]): string[] => {
+      const args: string[] = [command];
+      for (const i of indexes) {
+        args.push(keys[i]!);
+        if (values !== undefined) args.push(values[i]!);
+      }
+      return args;
+    };
+    const all = keys.map((_, i) => i);
+    if (this.server.cluster === undefined) return this.call(build(all));
+    const groups = new Map<number, number[]>();
+    for (const i of all) {
+      const slot = keySlot(keys[i]!);
+      const group = groups.get(slot);
+      if (group === undefined) groups.set(slot, [i]);
+      else group.push(i);
+    }
+    if (groups.size === 1) return this.call(build(all));
+    const parts = [...groups.values()];
+    return Promise.all(parts.map((indexes) => this.call(build(indexes)))).then((replies) => {
+      const error = replies.find((reply) => reply instanceof ReplyError);
+      if (error !== undefined) return error;
+      if (command === 'MSET') return replies[0];
+      if (command !== 'MGET') return (replies as number[]).reduce((sum, n) => sum + n, 0);
+      const merged: unknown[] = new Array(keys.length);
+      parts.forEach((indexes, p) => indexes.forEach((i, k) => (merged[i] = (replies[p] as unknown[])[k])));
+      return merged;
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const connections = [...this.owners.values()];
+    this.owners.clear();
+    await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
+  }
+
+  private async forward(moved: string, args: string[], redirects: number): Promise<unknown> {
+    const address = moved.slice(moved.lastIndexOf(' ') + 1);
+    try {
+      const reply = await this.owner(address).callBuffer(args[0]!, ...args.slice(1).map((arg) => Buffer.from(arg, 'latin1')));
+      return toBinary(reply);
+    } catch (error) {
+      const message = (error as Error).message;
+      if (message.startsWith('MOVED ') && redirects > 0) return this.forward(message, args, redirects - 1);
+      // ioredis's ReplyError for an error reply; anything else is the owner being unreachable.
+      if ((error as Error).name === 'ReplyError') return new ReplyError(message);
+      return new ReplyError(`CLUSTERDOWN cannot reach the owner ${address}: ${message}`);
+    }
+  }
+
+  private owner(address: string): Redis {
+    let redis = this.owners.get(address);
+    if (redis === undefined) {
+      const colon = address.lastIndexOf(':');
+      redis = new Redis({
+        host: address.slice(0, colon),
+        port: Number(address.slice(colon + 1)),
+        // ioredis 6's auto-pipelining throws (outside any promise) on callBuffer; replies are pipelined anyway.
+        enableAutoPipelining: false,
+        // A dead owner fails the command after one reconnection attempt rather than queueing it for long.
+        maxRetriesPerRequest: 1,
+        connectTimeout: 1000,
+      });
+      redis.on('error', () => undefined); // reported per command; the connection retries on its own
+      this.owners.set(address, redis);
+    }
+    return redis;
+  }
+}
+
+/** `fn` of a reply, now or when it arrives: the local path stays synchronous. */
+export function whenRouted<T, R>(routed: Routed<T>, fn: (reply: T) => R): Routed<R> {
+  return routed instanceof Promise ? routed.then(fn) : fn(routed);
+}
+
+/** ioredis's Buffer replies as the executor's binary strings; arrays element by element. */
+function toBinary(reply: unknown): unknown {
+  if (Buffer.isBuffer(reply)) return reply.latin1Slice(0, reply.length);
+  if (Array.isArray(reply)) return reply.map(toBinary);
+  return reply;
+}

@@ -1,0 +1,25 @@
+/** Readiness in cluster mode: the node reaches a majority of the members it knows (else it answers CLUSTERDOWN). */
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
+import { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
+
+@Injectable()
+export class ClusterHealthIndicator {
+  constructor(
+    @Inject(HealthIndicatorService) private readonly health: HealthIndicatorService,
+    @Inject(ServerState) private readonly server: ServerState,
+  ) {}
+
+  /** Cluster mode is on: a standalone node has nothing to check. */
+  get enabled(): boolean {
+    return this.server.cluster instanceof ClusterState;
+  }
+
+  isReady<Key extends string>(key: Key): HealthIndicatorResult<Key> {
+    const cluster = this.server.cluster as ClusterState;
+    const indicator = this.health.check(key);
+    const details = { epoch: cluster.topology.epoch, members: cluster.topology.nodes.length };
+    return cluster.ok ? indicator.up(details) : indicator.down({ ...details, reason: 'cannot reach a majority of the cluster (CLUSTERDOWN)' });
+  }
+}

@@ -1,0 +1,115 @@
+/**
+ * The CLUSTER command: SLOTS, SHARDS, NODES, INFO, MYID, KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT and HELP as
+ * Redis 7.0 answers them, plus LEAVE (ringcache's: leave the cluster gracefully). The node registers it in
+ * both modes; a standalone node answers every subcommand with Redis's "cluster support disabled" error.
+ */
+import { parseInteger } from '../../engine/src/commands/args.js';
+import type { CommandContext, CommandSpec } from '../../engine/src/commands/command.js';
+import { replyHelp } from '../../engine/src/commands/config.js';
+import { NOT_INTEGER, WRONG_ARITY, unknownSubcommand } from '../../engine/src/commands/errors.js';
+import { clusterInfoText, clusterNodesText, replyClusterShards, replyClusterSlots } from './cluster-replies.js';
+import { ClusterState } from './cluster-state.js';
+import { SLOT_COUNT, keySlot } from './slots.js';
+
+export const CLUSTER_DISABLED = 'ERR This instance has cluster support disabled';
+
+const HELP = [
+  'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'COUNTKEYSINSLOT <slot>',
+  '    Return the number of keys in <slot>.',
+  'GETKEYSINSLOT <slot> <count>',
+  '    Return key names stored by current node in a slot.',
+  'INFO',
+  '    Return information about the cluster.',
+  'KEYSLOT <key>',
+  '    Return the hash slot for <key>.',
+  'LEAVE',
+  '    Leave the cluster: announce it to every member; this node then owns no slots (ringcache only).',
+  'MYID',
+  '    Return the node id.',
+  'NODES',
+  '    Return cluster configuration seen by node. Output format:',
+  '    <id> <ip:port> <flags> <master> <pings> <pongs> <epoch> <link> <slot> ...',
+  'SLOTS',
+  '    Return information about slots range mappings. Each range is made of:',
+  '    start, end, master and replicas IP addresses, ports and ids',
+  'SHARDS',
+  '    Return information about slot range mappings and the nodes associated with them.',
+  'HELP',
+  '    Prints this help.',
+];
+
+type Handler = (ctx: CommandContext, args: string[], state: ClusterState) => void;
+
+/** Runs `handler` with the node's ClusterState, or replies the standalone error. */
+function inCluster(handler: Handler): CommandSpec['handler'] {
+  return (ctx, args) => {
+    const state = ctx.server.cluster;
+    if (!(state instanceof ClusterState)) return ctx.reply.error(CLUSTER_DISABLED);
+    handler(ctx, args, state);
+  };
+}
+
+function countKeysInSlot(ctx: CommandContext, args: string[]): void {
+  const slot = parseInteger(args[2]);
+  if (slot === undefined) return ctx.reply.error(NOT_INTEGER);
+  if (slot < 0 || slot >= SLOT_COUNT) return ctx.reply.error('ERR Invalid slot');
+  ctx.reply.integer(ctx.engine.keyspace.keysInHashSlot(slot));
+}
+
+function getKeysInSlot(ctx: CommandContext, args: string[]): void {
+  const slot = parseInteger(args[2]);
+  const count = parseInteger(args[3]);
+  if (slot === undefined || count === undefined) return ctx.reply.error(NOT_INTEGER);
+  if (slot < 0 || slot >= SLOT_COUNT || count < 0) return ctx.reply.error('ERR Invalid slot or number of keys');
+  const keys = ctx.engine.keyspace.keysOfHashSlot(slot, count);
+  ctx.reply.array(keys.length);
+  for (const key of keys) ctx.reply.bulk(key);
+}
+
+function nodes(ctx: CommandContext, _args: string[], state: ClusterState): void {
+  ctx.reply.verbatim(clusterNodesText(state.topology, state.self.id, Date.now(), state.nodeHealth, state.failed));
+}
+
+function info(ctx: CommandContext, _args: string[], state: ClusterState): void {
+  const { suspect, failed } = state.nodeHealth;
+  ctx.reply.verbatim(clusterInfoText(state.topology, state.ok ? 'ok' : 'fail', { suspect, failed, knownNodes: state.knownNodes }));
+}
+
+function leave(ctx: CommandContext, _args: string[], state: ClusterState): void {
+  state.membership.leave();
+  ctx.reply.ok();
+}
+
+const STALE: CommandSpec['flags'] = ['stale'];
+const SLOW = ['slow'];
+
+function sub(name: string, arity: number, summary: string, handler: Handler, flags = STALE, categories = SLOW): CommandSpec {
+  return { name: `cluster|${name}`, arity, flags, firstKey: 0, lastKey: 0, step: 0, summary, categories, handler: inCluster(handler) };
+}
+
+const subcommands: readonly CommandSpec[] = [
+  sub('countkeysinslot', 3, 'Return the number of local keys in the specified hash slot', countKeysInSlot),
+  sub('getkeysinslot', 4, 'Return local key names in the specified hash slot', getKeysInSlot),
+  sub('help', 2, 'Show helpful text about the different subcommands', (ctx) => replyHelp(ctx, HELP), ['loading', 'stale']),
+  sub('info', 2, 'Provides info about Redis Cluster node state', info),
+  sub('keyslot', 3, 'Returns the hash slot of the specified key', (ctx, args) => ctx.reply.integer(keySlot(args[2]))),
+  sub('leave', 2, 'Leave the cluster gracefully (ringcache)', leave, ['admin', 'stale', 'no_async_loading'], ['admin', 'slow', 'dangerous']),
+  sub('myid', 2, 'Return the node id', (ctx, _args, state) => ctx.reply.bulk(state.self.id)),
+  sub('nodes', 2, 'Get Cluster config for the node', nodes),
+  sub('shards', 2, 'Get array of cluster slots to node mappings', (ctx, _args, state) => replyClusterShards(ctx.reply, state.topology, state.nodeHealth)),
+  sub('slots', 2, 'Get array of Cluster slot to node mappings', (ctx, _args, state) => replyClusterSlots(ctx.reply, state.topology)),
+];
+
+/** A bare CLUSTER, or one the table did not route: Redis's arity and unknown-subcommand errors. */
+function container(ctx: CommandContext, args: string[]): void {
+  if (args.length < 2) return ctx.reply.error(WRONG_ARITY('cluster'));
+  ctx.reply.error(unknownSubcommand(args[1], 'cluster'));
+}
+
+export const clusterCommands: readonly CommandSpec[] = [
+  {
+    name: 'cluster', arity: -2, flags: [], firstKey: 0, lastKey: 0, step: 0, categories: SLOW,
+    summary: 'A container for Redis Cluster commands', handler: container, subcommands,
+  },
+];

@@ -1,0 +1,22 @@
+/**
+ * Cluster mode's admission check, as Redis's getNodeByQuery in processCommand: a node in cluster mode sets
+ * ServerState.cluster (libs/cluster's ClusterState implements this), and the command table asks it before
+ * running, or queueing, every command with keys. The engine knows nothing else of the cluster.
+ */
+import type { CommandSpec } from './command.js';
+
+/** A queued command of a transaction, as EXEC hands it to the gate. */
+export interface QueuedCommand {
+  readonly spec: CommandSpec;
+  readonly args: readonly string[];
+}
+
+export interface ClusterGate {
+  /**
+   * The error to reply instead of running `spec` here (MOVED, CROSSSLOT, CLUSTERDOWN), or undefined to run
+   * it. Called only for commands with keys; `write` is the command's write flag.
+   */
+  check(spec: CommandSpec, args: readonly string[], write: boolean): string | undefined;
+  /** The same for EXEC: the queued commands together must touch one slot, served here. */
+  checkTransaction(queue: readonly QueuedCommand[]): string | undefined;
+}
