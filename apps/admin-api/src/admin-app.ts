@@ -2,6 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { AdminConfig } from './admin-config.js';
 import { AdminModule } from './admin.module.js';
 
@@ -10,10 +11,16 @@ export interface RunningAdmin {
   readonly url: string;
 }
 
-export async function startAdmin(config: AdminConfig, options: { metrics?: boolean; shutdownHooks?: boolean } = {}): Promise<RunningAdmin> {
-  // The metrics module is CommonJS requiring ESM Nest: loaded on demand so Jest specs can skip it (see cache-node's node-app.ts).
-  const extra = options.metrics === false ? [] : [(await import('./admin-metrics.js')).AdminMetricsModule];
-  const app = await NestFactory.create(AdminModule.forRoot(config, extra), { logger: ['error', 'warn'], forceCloseConnections: true });
+/** Bodies are small JSON documents (PUT /cache/:key), capped like the node's HTTP API. */
+const BODY_LIMIT = '512kb';
+
+export async function startAdmin(config: AdminConfig, options: { shutdownHooks?: boolean } = {}): Promise<RunningAdmin> {
+  const app = await NestFactory.create<NestExpressApplication>(AdminModule.forRoot(config), {
+    logger: ['error', 'warn'],
+    bodyParser: false,
+    forceCloseConnections: true,
+  });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
   if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   await app.listen(config.port, config.bind);
   const { port } = app.getHttpServer().address() as AddressInfo;

@@ -1,19 +1,45 @@
-/** The admin API: for now, the health of the configured nodes and /metrics. */
-import { Global, Module, type DynamicModule, type Type } from '@nestjs/common';
-import type { AdminConfig } from './admin-config.js';
-import { ClusterHealthModule } from './cluster-health/cluster-health.module.js';
-import { ADMIN_CONFIG } from './cluster-health/node-ping.health.js';
+/**
+ * The admin API: cluster overview and health, key inspection and SCAN, /cache through the cluster client,
+ * /metrics and /docs; the optional bearer token guards all but health, and errors keep one JSON shape.
+ */
+import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { ADMIN_CONFIG, type AdminConfig } from './admin-config.js';
+import { AdminErrorsFilter } from './admin-errors.filter.js';
+import { AdminMetricsModule } from './admin-metrics.js';
+import { AdminTokenGuard } from './auth/admin-token.guard.js';
+import { CacheController } from './cache/cache.controller.js';
+import { ClusterCache } from './cache/cluster-cache.js';
+import { ClusterView } from './cluster/cluster-view.js';
+import { ClusterController } from './cluster/cluster.controller.js';
+import { NodePool } from './cluster/node-pool.js';
+import { DocsController } from './docs/docs.controller.js';
+import { ClusterHealthIndicator } from './health/cluster.health.js';
+import { HealthController } from './health/health.controller.js';
+import { KeyInspector } from './keys/key-inspector.js';
+import { KeysController } from './keys/keys.controller.js';
 
 @Global()
 @Module({})
 export class AdminModule {
-  /** `extra`: modules loaded by the caller (the metrics module, loaded on demand as in the cache node). */
-  static forRoot(config: AdminConfig, extra: Type[] = []): DynamicModule {
+  static forRoot(config: AdminConfig): DynamicModule {
     return {
       module: AdminModule,
-      imports: [ClusterHealthModule, ...extra],
-      providers: [{ provide: ADMIN_CONFIG, useValue: config }],
-      exports: [ADMIN_CONFIG],
+      imports: [TerminusModule.forRoot({ logger: false }), AdminMetricsModule],
+      controllers: [HealthController, ClusterController, KeysController, CacheController, DocsController],
+      providers: [
+        { provide: ADMIN_CONFIG, useValue: config },
+        { provide: NodePool, useFactory: () => new NodePool(config.timeoutMs) },
+        { provide: APP_GUARD, useClass: AdminTokenGuard },
+        { provide: APP_FILTER, useClass: AdminErrorsFilter },
+        { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
+        ClusterView,
+        ClusterHealthIndicator,
+        KeyInspector,
+        ClusterCache,
+      ],
+      exports: [ADMIN_CONFIG, ClusterView],
     };
   }
 }

@@ -1,4 +1,4 @@
-/** Process entry of the admin API: `node dist/apps/admin-api/src/main.js [--nodes host:port,...] [--port 8080]`. */
+/** Process entry of the admin API: `node dist/apps/admin-api/src/main.js --seeds host:port,... [--port 8080] [--admin-token T]`. */
 import 'reflect-metadata';
 import { ADMIN_HELP, AdminConfigError, loadAdminConfig } from './admin-config.js';
 import { startAdmin } from './admin-app.js';
@@ -17,8 +17,9 @@ async function main(): Promise<void> {
     return;
   }
   const { url } = await startAdmin(config, { shutdownHooks: true });
-  const nodes = config.nodes.map((n) => `${n.host}:${n.port}`).join(', ');
-  process.stdout.write(`ringcache admin ready: ${url} (GET /cluster/health, /metrics; nodes ${nodes})\n`);
+  const seeds = config.seeds.map((n) => `${n.host}:${n.port}`).join(', ');
+  const auth = config.adminToken === '' ? 'no token' : 'bearer token required but for health';
+  process.stdout.write(`ringcache admin ready: ${url} (GET /cluster, /cluster/health, /keys, /cache/:key, /metrics, /docs; seeds ${seeds}; ${auth})\n`);
 }
 
 main().catch((err: unknown) => {
