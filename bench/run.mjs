@@ -4,10 +4,12 @@
  * lru-cache, and the Nest TCP transport against a bare Nest microservice. Prints a markdown report and
  * writes the raw runs to bench/results/<timestamp>.json. Records numbers; never fails CI.
  *
- *   node bench/run.mjs [--only name[,name]] [--runs N] [--requests N] [--elements N] [--subject redis] [--list]
+ *   node bench/run.mjs [--only name[,name]] [--runs N] [--requests N] [--elements N] [--duration S] [--subject redis] [--list]
  *
- * --requests sets redis-benchmark's -n for the `types` scenario (default 200000) and --elements the member
- * count of the `type-memory` scenario (default 1000000): smaller values for quick runs.
+ * --requests sets redis-benchmark's -n for the `types` and `cluster` scenarios (default 200000) and the
+ * request count of `client-routing`, --elements the member count of the `type-memory` scenario (default
+ * 1000000): smaller values for quick runs. --duration is the seconds under load of the `gossip` scenario's
+ * false-suspicion run (default 60).
  * --subject redis runs redis-server in place of the ringcache node (and a constant Nest server in place of
  * its TCP port): for debugging the harness when no node is built.
  */
@@ -25,11 +27,14 @@ import { nestTcp } from './scenarios/nest-tcp.mjs';
 import { types } from './scenarios/types.mjs';
 import { typeMemory } from './scenarios/type-memory.mjs';
 import { ring } from './scenarios/ring.mjs';
+import { cluster } from './scenarios/cluster.mjs';
+import { clientRouting } from './scenarios/client-routing.mjs';
+import { gossip } from './scenarios/gossip.mjs';
 
-const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring];
+const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring, cluster, clientRouting, gossip];
 
 function parseArgs(argv) {
-  const opts = { only: [], runs: 3, requests: undefined, elements: undefined, subject: 'ringcache', list: false };
+  const opts = { only: [], runs: 3, requests: undefined, elements: undefined, duration: undefined, subject: 'ringcache', list: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -41,13 +46,14 @@ function parseArgs(argv) {
     else if (a === '--runs' || a.startsWith('--runs=')) opts.runs = Number(value());
     else if (a === '--requests' || a.startsWith('--requests=')) opts.requests = Number(value());
     else if (a === '--elements' || a.startsWith('--elements=')) opts.elements = Number(value());
+    else if (a === '--duration' || a.startsWith('--duration=')) opts.duration = Number(value());
     else if (a === '--subject' || a.startsWith('--subject=')) opts.subject = value();
     else if (a === '--list') opts.list = true;
     else if (a === '--help' || a === '-h') usage();
     else usage(`unknown argument ${a}`);
   }
   if (!Number.isInteger(opts.runs) || opts.runs < 1) usage('--runs must be a positive integer');
-  for (const flag of ['requests', 'elements']) {
+  for (const flag of ['requests', 'elements', 'duration']) {
     if (opts[flag] !== undefined && (!Number.isInteger(opts[flag]) || opts[flag] < 1)) usage(`--${flag} must be a positive integer`);
   }
   if (!['ringcache', 'redis'].includes(opts.subject)) usage('--subject must be ringcache or redis');
@@ -57,7 +63,7 @@ function parseArgs(argv) {
 }
 
 function usage(error) {
-  const text = `usage: node bench/run.mjs [--only ${SCENARIOS.map((s) => s.name).join('|')}[,...]] [--runs N] [--requests N] [--elements N] [--subject ringcache|redis] [--list]`;
+  const text = `usage: node bench/run.mjs [--only ${SCENARIOS.map((s) => s.name).join('|')}[,...]] [--runs N] [--requests N] [--elements N] [--duration S] [--subject ringcache|redis] [--list]`;
   if (error) { process.stderr.write(`bench: ${error}\n${text}\n`); process.exit(2); }
   process.stdout.write(`${text}\n`);
   process.exit(0);
@@ -93,7 +99,7 @@ function targetsTable(targets) {
 
 const opts = parseArgs(process.argv.slice(2));
 if (opts.list) {
-  for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(12)} ${s.title}\n`);
+  for (const s of SCENARIOS) process.stdout.write(`${s.name.padEnd(15)} ${s.title}\n`);
   process.exit(0);
 }
 const selected = opts.only.length ? SCENARIOS.filter((s) => opts.only.includes(s.name)) : SCENARIOS;
@@ -112,7 +118,7 @@ for (const scenario of selected) {
   const started = Date.now();
   try {
     const loadBefore = os.loadavg()[0];
-    const result = await scenario.run({ runs: opts.runs, requests: opts.requests, elements: opts.elements, subject: opts.subject, log });
+    const result = await scenario.run({ runs: opts.runs, requests: opts.requests, elements: opts.elements, duration: opts.duration, subject: opts.subject, log });
     result.seconds = (Date.now() - started) / 1000;
     result.loadAverage = { before: loadBefore, after: os.loadavg()[0] };
     report.scenarios[scenario.name] = { title: scenario.title, command: scenario.command, ...result };

@@ -1,5 +1,6 @@
-/** Runs Debian's `redis-benchmark --csv` against a port and parses rps and latency percentiles per test. */
+/** Runs Debian's `redis-benchmark --csv` against a port, parses rps and latency percentiles per test, and tabulates two sides. */
 import { runToCompletion } from './processes.mjs';
+import { fmt, medianOf, ratio } from './stats.mjs';
 
 /**
  * Returns { SET: { rps, avg, p50, p95, p99, max }, GET: {...} } keyed by redis-benchmark's test name.
@@ -28,4 +29,35 @@ export function parseCsv(text) {
     };
   }
   return result;
+}
+
+/**
+ * Medians per test over the rounds of two sides (`alternate`'s output): { SET: { ringcache: { rps, p50, p99,
+ * runs }, redis: {...}, ratio }, ... }, ratio = ringcache ops/s / redis ops/s.
+ */
+export function summarizeSides(runs, tests = ['SET', 'GET']) {
+  const summary = {};
+  for (const test of tests) {
+    const side = (s) => {
+      const ok = runs[s].filter((r) => r[test]).map((r) => r[test]);
+      return { rps: medianOf(ok, 'rps'), p50: medianOf(ok, 'p50'), p99: medianOf(ok, 'p99'), runs: ok.length };
+    };
+    const rc = side('ringcache');
+    const rd = side('redis');
+    summary[test] = { ringcache: rc, redis: rd, ratio: ratio(rc.rps, rd.rps) };
+  }
+  return summary;
+}
+
+/** The markdown table of a `summarizeSides` summary; `reference` names the redis side's column. */
+export function sidesTable(summary, reference = 'redis') {
+  const rows = [
+    `| test | ringcache ops/s | ${reference} ops/s | ratio | ringcache p50 / p99 ms | ${reference} p50 / p99 ms |`,
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const [test, s] of Object.entries(summary)) {
+    rows.push(`| ${test} | ${fmt.int(s.ringcache.rps)} | ${fmt.int(s.redis.rps)} | ${fmt.ratio(s.ratio)} | ` +
+      `${fmt.ms(s.ringcache.p50)} / ${fmt.ms(s.ringcache.p99)} | ${fmt.ms(s.redis.p50)} / ${fmt.ms(s.redis.p99)} |`);
+  }
+  return rows.join('\n');
 }

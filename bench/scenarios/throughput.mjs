@@ -4,9 +4,8 @@
  * unrecorded warm-up run first.
  */
 import { startServer } from '../lib/processes.mjs';
-import { redisBenchmark } from '../lib/redis-benchmark.mjs';
+import { redisBenchmark, sidesTable, summarizeSides } from '../lib/redis-benchmark.mjs';
 import { alternate } from '../lib/side-by-side.mjs';
-import { medianOf, ratio, fmt } from '../lib/stats.mjs';
 
 function throughputScenario({ name, title, args, targets }) {
   return {
@@ -24,32 +23,13 @@ function throughputScenario({ name, title, args, targets }) {
         for (const side of ['ringcache', 'redis']) await redisBenchmark(servers[side].port, warmup);
         ctx.log?.(`  warm-up done (${warmup.join(' ')})`);
         const runs = await alternate(ctx.runs, (side) => redisBenchmark(servers[side].port, args), ctx.log);
-        const summary = {};
-        for (const test of ['SET', 'GET']) {
-          const side = (s) => {
-            const ok = runs[s].filter((r) => r[test]).map((r) => r[test]);
-            return { rps: medianOf(ok, 'rps'), p50: medianOf(ok, 'p50'), p99: medianOf(ok, 'p99'), runs: ok.length };
-          };
-          const rc = side('ringcache');
-          const rd = side('redis');
-          summary[test] = { ringcache: rc, redis: rd, ratio: ratio(rc.rps, rd.rps) };
-        }
+        const summary = summarizeSides(runs);
         return { runs, summary, targets: targets(summary) };
       } finally {
         await Promise.all(Object.values(servers).map((s) => s.stop()));
       }
     },
-    table(result) {
-      const rows = [
-        '| test | ringcache ops/s | redis ops/s | ratio | ringcache p50 / p99 ms | redis p50 / p99 ms |',
-        '|---|---:|---:|---:|---:|---:|',
-      ];
-      for (const [test, s] of Object.entries(result.summary)) {
-        rows.push(`| ${test} | ${fmt.int(s.ringcache.rps)} | ${fmt.int(s.redis.rps)} | ${fmt.ratio(s.ratio)} | ` +
-          `${fmt.ms(s.ringcache.p50)} / ${fmt.ms(s.ringcache.p99)} | ${fmt.ms(s.redis.p50)} / ${fmt.ms(s.redis.p99)} |`);
-      }
-      return rows.join('\n');
-    },
+    table: (result) => sidesTable(result.summary),
   };
 }
 
