@@ -79,6 +79,17 @@ export class Engine {
     this.keyspace.trackFrequency = policy.tracksFrequency;
   }
 
+  /**
+   * A replica applies its primary's stream and never expires or evicts on its own (the primary's DELs do):
+   * no active expiry, no eviction, and keys past their TTL stay until deleted (Store.replica).
+   */
+  get replica(): boolean {
+    return this.keyspace.replica;
+  }
+  set replica(v: boolean) {
+    this.keyspace.replica = v;
+  }
+
   get lfuLogFactor(): number {
     return this.keyspace.lfuLogFactor;
   }
@@ -109,11 +120,11 @@ export class Engine {
 
   /**
    * Evict until usedMemory() <= maxmemory. False when still over (noeviction, or nothing evictable): the
-   * caller replies OOM; such refusals are counted in stats.oomRejections. Always true when maxmemory is 0.
+   * caller replies OOM; such refusals are counted in stats.oomRejections. Always true when maxmemory is 0 and on a replica.
    */
   freeMemoryIfNeeded(): boolean {
     const max = this.maxmemory;
-    if (max === 0) return true;
+    if (max === 0 || this.keyspace.replica) return true;
     const store = this.keyspace;
     while (store.datasetBytes + this.externalBytes > max) {
       const slot = this.currentPolicy.selectVictim(store, this.maxmemorySamples);
@@ -128,6 +139,7 @@ export class Engine {
 
   /** One bounded active-expiry cycle; returns keys expired. */
   activeExpireCycle(timeBudgetMs?: number): number {
+    if (this.keyspace.replica) return 0;
     return activeExpireCycle(this.keyspace, this.clock.now(), this.activeExpireEffort, timeBudgetMs ?? this.cycleBudgetMs());
   }
 

@@ -369,3 +369,50 @@ describe('Store listener', () => {
     expect(() => new Store({ clock: new FakeClock(), databases: 300 })).toThrow(RangeError);
   });
 });
+
+describe('Store dirty counter and replica mode', () => {
+  it('counts effective changes only, not lookups, no-ops, expiry or eviction', () => {
+    const { clock, store } = makeStore();
+    const moved = (change: () => unknown): number => {
+      const before = store.dirty;
+      change();
+      return store.dirty - before;
+    };
+    expect(moved(() => store.set(0, 'k', 'v', clock.now() + 100))).toBe(1);
+    expect(moved(() => store.lookupRead(0, 'k'))).toBe(0);
+    expect(moved(() => store.delete(0, 'missing'))).toBe(0);
+    expect(moved(() => store.persist(0, 'missing'))).toBe(0);
+    expect(moved(() => store.setExpireAt(0, 'k', clock.now() + 200))).toBe(1);
+    expect(moved(() => store.persist(0, 'k'))).toBe(1);
+    expect(moved(() => store.persist(0, 'k'))).toBe(0);
+    expect(moved(() => store.resized(0, 'k'))).toBe(1);
+    expect(moved(() => store.resized(0, 'missing'))).toBe(0);
+    store.set(0, 't', 'v', clock.now() + 10);
+    clock.advance(11);
+    expect(moved(() => store.lookupRead(0, 't'))).toBe(0); // expired: the listener reports it
+    expect(moved(() => store.delete(0, 'k'))).toBe(1);
+    store.set(0, 'e', 'v');
+    expect(moved(() => store.evictSlot(store.lruTail(false)))).toBe(0);
+    expect(store.totalKeys()).toBe(0);
+    expect(moved(() => store.flushDb(1))).toBe(1);
+    expect(moved(() => store.flushAll())).toBe(1);
+  });
+
+  it('keeps keys past their TTL in replica mode, for lookups, writes, iteration and the expiry cycle', () => {
+    const { clock, store, removed } = makeStore();
+    store.replica = true;
+    store.set(0, 'a', '1', clock.now() + 10);
+    store.set(0, 'b', '1');
+    clock.advance(100);
+    expect(store.lookupRead(0, 'a')).toBe('1');
+    expect(store.setExpireAt(0, 'b', clock.now() - 1)).toBe(true);
+    expect(store.has(0, 'b')).toBe(true);
+    expect([...store.keys(0)].sort()).toEqual(['a', 'b']);
+    expect(store.expireSlotIfDue(store.volatileSlotAt(0), clock.now())).toBe(false);
+    expect(removed).toEqual([]);
+    expect([...store.entries(0)].map((e) => [e.key, e.expireAt]).sort()).toEqual([
+      ['a', clock.now() - 90],
+      ['b', clock.now() - 1],
+    ]);
+  });
+});

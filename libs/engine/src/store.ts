@@ -81,6 +81,17 @@ export class Store implements Keyspace {
   lfuDecayTime = 1;
   /** Sum of accounted bytes over live slots. */
   datasetBytes = 0;
+  /**
+   * Effective changes made through the Keyspace methods (Redis's server.dirty): bumped by every set, resize,
+   * deletion, TTL change and flush, not by expiry or eviction (the listener reports those). The command
+   * table propagates a write to replicas when it moved.
+   */
+  dirty = 0;
+  /**
+   * A replica's store: keys past their TTL stay until the primary's DEL arrives (lookups, iteration and
+   * writes see them as live), so commands applied from the primary act on exactly the primary's keyspace.
+   */
+  replica = false;
 
   private readonly clock: Clock;
   private readonly random: () => number;
@@ -198,6 +209,7 @@ export class Store implements Keyspace {
   // ==== Keyspace: writes ====
 
   set(db: number, key: string, value: Value, expireAt = 0, keepTtl = false): void {
+    this.dirty++;
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
     if (this.keyListener !== null) this.keyListener(db, key);
     const map = this.maps[db];
@@ -223,6 +235,7 @@ export class Store implements Keyspace {
   resized(db: number, key: string): void {
     const slot = this.maps[db].get(key);
     if (slot === undefined) return;
+    this.dirty++;
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
     const bytes = key.length + valueBytes(this.valueOf[slot] as Value) + ENTRY_OVERHEAD;
     this.datasetBytes += bytes - this.bytesOf[slot];
@@ -232,6 +245,7 @@ export class Store implements Keyspace {
   delete(db: number, key: string): boolean {
     const slot = this.liveSlot(db, key);
     if (slot < 0) return false;
+    this.dirty++;
     this.removeSlot(slot);
     return true;
   }
@@ -246,8 +260,10 @@ export class Store implements Keyspace {
   setExpireAt(db: number, key: string, at: number): boolean {
     const slot = this.liveSlot(db, key);
     if (slot < 0) return false;
-    if (at <= this.now()) {
-      // EXPIRE with a time already past deletes the key as a DEL would (Redis's checkAlreadyExpired).
+    this.dirty++;
+    if (at <= this.now() && !this.replica) {
+      // EXPIRE with a time already past deletes the key as a DEL would (Redis's checkAlreadyExpired); a
+      // replica, later than its primary, keeps it until the primary's DEL.
       this.removeSlot(slot);
       return true;
     }
@@ -259,6 +275,7 @@ export class Store implements Keyspace {
   persist(db: number, key: string): boolean {
     const slot = this.liveSlot(db, key);
     if (slot < 0 || this.expireAtOf[slot] === 0) return false;
+    this.dirty++;
     this.changeExpire(slot, 0);
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
     return true;
@@ -292,11 +309,13 @@ export class Store implements Keyspace {
       this.flushAll();
       return;
     }
+    this.dirty++;
     for (const slot of map.values()) this.removeSlot(slot);
   }
 
   /** Drop everything and release the pool (a fresh small one replaces it). */
   flushAll(): void {
+    this.dirty++;
     if (this.watchedKeys !== 0) this.touchAllWatched();
     for (const map of this.maps) map.clear();
     this.top = 0;
@@ -374,7 +393,7 @@ export class Store implements Keyspace {
     if (cursor === 0 && map.size <= count) {
       for (const slot of map.values()) {
         const exp = this.expireAtOf[slot];
-        if (exp !== 0 && now > exp) this.expireSlot(slot);
+        if (exp !== 0 && now > exp && !this.replica) this.expireSlot(slot);
         else visit(this.keyOf[slot] as string);
       }
       return 0;
@@ -388,7 +407,7 @@ export class Store implements Keyspace {
     for (; i < this.top && found < count && examined < budget; i++, examined++) {
       if (this.dbOf[i] !== db) continue;
       const exp = this.expireAtOf[i];
-      if (exp !== 0 && now > exp) {
+      if (exp !== 0 && now > exp && !this.replica) {
         this.expireSlot(i);
         continue;
       }
@@ -402,8 +421,16 @@ export class Store implements Keyspace {
     const now = this.now();
     for (const [key, slot] of this.maps[db]) {
       const exp = this.expireAtOf[slot];
-      if (exp === 0 || now <= exp) yield key;
+      if (exp === 0 || now <= exp || this.replica) yield key;
     }
+  }
+
+  /**
+   * Every stored entry of a database with its absolute expiry (0 = none), keys past their TTL included and
+   * nothing expired or touched: a raw view for snapshots and for comparing a replica with its primary.
+   */
+  *entries(db: number): IterableIterator<{ key: string; value: Value; expireAt: number }> {
+    for (const [key, slot] of this.maps[db]) yield { key, value: this.valueOf[slot] as Value, expireAt: this.expireAtOf[slot] };
   }
 
   randomKey(db: number): string | undefined {
@@ -413,7 +440,7 @@ export class Store implements Keyspace {
       const slot = this.randomSlotOf(db, map);
       const exp = this.expireAtOf[slot];
       // As Redis: if every key is volatile, give up deleting expired ones after many tries and return one.
-      if (exp !== 0 && now > exp && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
+      if (exp !== 0 && now > exp && !this.replica && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
         this.expireSlot(slot);
         continue;
       }
@@ -551,7 +578,7 @@ export class Store implements Keyspace {
   /** Expire the slot if its time has passed (active expiry); returns true if it was removed. */
   expireSlotIfDue(slot: number, now: number): boolean {
     const exp = this.expireAtOf[slot];
-    if (exp === 0 || now <= exp) return false;
+    if (exp === 0 || now <= exp || this.replica) return false;
     this.expireSlot(slot);
     return true;
   }
@@ -633,7 +660,7 @@ export class Store implements Keyspace {
 
   private isExpired(slot: number): boolean {
     const exp = this.expireAtOf[slot];
-    return exp !== 0 && this.now() > exp;
+    return exp !== 0 && !this.replica && this.now() > exp;
   }
 
   /** Slot of a live key after lazy expiry, or -1. */

@@ -25,7 +25,7 @@ import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './e
  * `execute` does what Redis's processCommand does before and after a handler, in this order: look the
  * command up, check arity (and the subcommand of a container), require AUTH when `requirepass` is set, evict
  * when over `maxmemory` (refusing commands flagged `denyoom` with OOM if nothing can go), run the handler,
- * count calls, time and errors.
+ * propagate it to replicas if it changed the keyspace (replication.ts), count calls, time and errors.
  *
  * The hot path allocates nothing: each command has an entry with its flags decoded to booleans and its stats
  * object cached; names are indexed in lower and upper case, so "GET" and "get" hit without `toLowerCase`.
@@ -198,6 +198,14 @@ export class CommandTable {
       return;
     }
     const errorsBefore = reply.errors;
+    // Replication capture: a write whose run moved the store's dirty counter is propagated as received,
+    // unless its handler propagated a rewrite (replication.ts).
+    const capture = server.replication !== undefined;
+    let dirtyBefore = 0;
+    if (capture) {
+      dirtyBefore = engine.keyspace.dirty;
+      server.propagationRewritten = false;
+    }
     if ((++this.tick & TIMING_MASK) === 0) {
       const start = performance.now();
       spec.handler(ctx, args);
@@ -208,6 +216,9 @@ export class CommandTable {
       server.latencyBuckets[bucketOf(us)] += TIMING_SAMPLE;
     } else {
       spec.handler(ctx, args);
+    }
+    if (capture && entry.write && !server.propagationRewritten && engine.keyspace.dirty !== dirtyBefore) {
+      server.propagate(ctx.client.db, args);
     }
     stats.calls++;
     server.totalCommandsProcessed++;

@@ -10,6 +10,7 @@ import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LD_ZERO, pars
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
 import { HashValue } from '../types/hash.js';
+import { propagateRewrite } from './replication.js';
 
 /** The hash at key, undefined if missing, or null after replying WRONGTYPE. */
 function readHash(ctx: CommandContext, key: string): HashValue | undefined | null {
@@ -116,6 +117,8 @@ function hincrbyfloat(ctx: CommandContext, args: string[]): void {
   const isNew = hash.size === 0;
   hash.set(args[2], text);
   saveHash(ctx, args[1], hash, isNew);
+  // The sum goes to replicas as the string it became (Redis: HSET key field value).
+  if (ctx.server.replication !== undefined) propagateRewrite(ctx, ['HSET', args[1], args[2], text]);
   ctx.reply.bulk(text);
 }
 

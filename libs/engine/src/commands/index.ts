@@ -7,6 +7,7 @@ export * from './errors.js';
 export * from './internal-session.js';
 export * from './params.js';
 export * from './reply.js';
+export * from './replication.js';
 export * from './resp-dispatcher.js';
 export * from './server-state.js';
 export * from './value-reply.js';

@@ -10,6 +10,7 @@ import { expireArgument, isIntegerString, parseInt64 } from './args.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
 import { replyHelp } from './config.js';
+import { propagateRewrite } from './replication.js';
 
 /**
  * Lookup as Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): lazy expiry and keyspace hit/miss counting,
@@ -91,6 +92,10 @@ function expireGeneric(ctx: CommandContext, args: string[], unit: 1 | 1000, base
     if (flags & LT && current !== -1 && when >= current) return reply.integer(0);
   }
   keyspace.setExpireAt(db, key, when);
+  // Replicas get the absolute time (Redis: PEXPIREAT), or the DEL a time already past amounted to.
+  if (ctx.server.replication !== undefined) {
+    propagateRewrite(ctx, keyspace.has(db, key) ? ['PEXPIREAT', key, String(when)] : ['DEL', key]);
+  }
   reply.integer(1);
 }
 

@@ -8,6 +8,7 @@ import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX, WRONG_ARITY, WRONGTYPE } from './erro
 import { parseInteger, parseMultiPop } from './args.js';
 import { ListValue } from '../types/list.js';
 import { deadlineArg } from './blocking.js';
+import { propagateRewrite } from './replication.js';
 
 const MUST_BE_POSITIVE = 'ERR value is out of range, must be positive';
 const INDEX_OUT_OF_RANGE = 'ERR index out of range';
@@ -148,13 +149,19 @@ function lmpop(ctx: CommandContext, args: string[]): void {
 
 // ==== Move ====
 
-/** Pop from `source` at one end and push onto `destination` at one end; reply the element (nil if none). */
-function moveGeneric(ctx: CommandContext, source: string, destination: string, fromHead: boolean, toHead: boolean): void {
+/**
+ * Pop from `source` at one end and push onto `destination` at one end; reply the element (nil if none).
+ * True if an element moved.
+ */
+function moveGeneric(ctx: CommandContext, source: string, destination: string, fromHead: boolean, toHead: boolean): boolean {
   const src = writeList(ctx, source);
-  if (src === null) return;
-  if (src === undefined) return ctx.reply.nil();
+  if (src === null) return false;
+  if (src === undefined) {
+    ctx.reply.nil();
+    return false;
+  }
   let dst = writeList(ctx, destination);
-  if (dst === null) return;
+  if (dst === null) return false;
   const element = (fromHead ? src.popFront() : src.popBack()) as string;
   if (dst === undefined) {
     dst = new ListValue();
@@ -168,6 +175,7 @@ function moveGeneric(ctx: CommandContext, source: string, destination: string, f
   }
   if (src !== dst) mutated(ctx, source, src);
   ctx.reply.bulk(element);
+  return true;
 }
 
 function rpoplpush(ctx: CommandContext, args: string[]): void {
@@ -197,6 +205,7 @@ function blockingPop(ctx: CommandContext, args: string[], head: boolean): void {
     ctx.reply.bulk(key);
     ctx.reply.bulk((head ? list.popFront() : list.popBack()) as string);
     mutated(ctx, key, list);
+    if (ctx.server.replication !== undefined) propagateRewrite(ctx, [head ? 'LPOP' : 'RPOP', key]);
   };
   const keys = args.slice(1, -1);
   if (popFirst(ctx, keys, pop)) return;
@@ -211,9 +220,16 @@ function blockingMove(ctx: CommandContext, source: string, destination: string, 
   if (deadline === undefined) return;
   const src = writeList(ctx, source);
   if (src === null) return;
-  if (src !== undefined) return moveGeneric(ctx, source, destination, fromHead, toHead);
+  if (src !== undefined) return moveNow(ctx, source, destination, fromHead, toHead);
   // Served later by the same move: a destination of another type then gets WRONGTYPE, the source untouched.
-  ctx.server.blocking.block(ctx, [source], deadline, 'list', (c) => moveGeneric(c, source, destination, fromHead, toHead), true);
+  ctx.server.blocking.block(ctx, [source], deadline, 'list', (c) => moveNow(c, source, destination, fromHead, toHead), true);
+}
+
+/** A blocking move served: replicas get the LMOVE it amounted to. */
+function moveNow(ctx: CommandContext, source: string, destination: string, fromHead: boolean, toHead: boolean): void {
+  if (moveGeneric(ctx, source, destination, fromHead, toHead) && ctx.server.replication !== undefined) {
+    propagateRewrite(ctx, ['LMOVE', source, destination, fromHead ? 'LEFT' : 'RIGHT', toHead ? 'LEFT' : 'RIGHT']);
+  }
 }
 
 function brpoplpush(ctx: CommandContext, args: string[]): void {
@@ -234,8 +250,14 @@ function blmpop(ctx: CommandContext, args: string[]): void {
   const deadline = deadlineArg(ctx, args[1]);
   if (deadline === undefined) return;
   const head = p.side === 0;
-  if (popFirst(ctx, p.keys, (key, list) => mpopFrom(ctx, key, list, head, p.count))) return;
-  ctx.server.blocking.block(ctx, p.keys, deadline, 'list', (c, key) => mpopFrom(c, key, writeList(c, key) as ListValue, head, p.count));
+  if (popFirst(ctx, p.keys, (key, list) => blockingMpopFrom(ctx, key, list, head, p.count))) return;
+  ctx.server.blocking.block(ctx, p.keys, deadline, 'list', (c, key) => blockingMpopFrom(c, key, writeList(c, key) as ListValue, head, p.count));
+}
+
+/** BLMPOP served, now or later: replicas get the LPOP/RPOP key count it amounted to. */
+function blockingMpopFrom(ctx: CommandContext, key: string, list: ListValue, head: boolean, count: number): void {
+  mpopFrom(ctx, key, list, head, count);
+  if (ctx.server.replication !== undefined) propagateRewrite(ctx, [head ? 'LPOP' : 'RPOP', key, String(count)]);
 }
 
 // ==== Read ====

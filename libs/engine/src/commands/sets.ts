@@ -10,6 +10,7 @@ import { MAX_RANDOM_REPLY, NOT_INTEGER, RANDOM_REPLY_TOO_LARGE, SYNTAX, WRONGTYP
 import { parseInt64, parseInteger } from './args.js';
 import { globMatch } from './glob.js';
 import { parseScanCursor, parseScanOptions, replyScan } from './scan-args.js';
+import { propagateRewrite } from './replication.js';
 
 /** The set at key: undefined if missing, null if the key holds another type. */
 function lookupSet(ctx: CommandContext, key: string, write: boolean): SetValue | undefined | null {
@@ -91,6 +92,8 @@ function spop(ctx: CommandContext, args: string[]): void {
   if (set === null) return ctx.reply.error(WRONGTYPE);
   const member = set.pop() as string;
   changed(ctx, args[1], set);
+  // Replicas get what the random pop did (Redis: SREM key member).
+  if (ctx.server.replication !== undefined) propagateRewrite(ctx, ['SREM', args[1], member]);
   ctx.reply.bulk(member);
 }
 
@@ -103,10 +106,18 @@ function spopWithCount(ctx: CommandContext, args: string[]): void {
   if (count === 0) return ctx.reply.set(0);
   if (count >= set.size) {
     ctx.keyspace.delete(ctx.client.db, args[1]);
+    if (ctx.server.replication !== undefined) propagateRewrite(ctx, ['DEL', args[1]]);
     return replyMembers(ctx, set.values(), set.size);
   }
   ctx.reply.set(count);
-  for (let i = 0; i < count; i++) ctx.reply.bulk(set.pop() as string);
+  // Replicas get the members popped (Redis: SREM key member ...).
+  const srem = ctx.server.replication === undefined ? undefined : ['SREM', args[1]];
+  for (let i = 0; i < count; i++) {
+    const member = set.pop() as string;
+    ctx.reply.bulk(member);
+    srem?.push(member);
+  }
+  if (srem !== undefined) propagateRewrite(ctx, srem);
   // Redis pops a count this close to the size by building a new set of the remaining members (its
   // SPOP_MOVE_STRATEGY_MUL = 5), which may be an intset again.
   if (set.size * SPOP_MOVE_STRATEGY_MUL <= count) set.rebuilt();

@@ -9,13 +9,20 @@ import { deadlineArg } from './blocking.js';
 import { firstNonEmptyZSet, lookupZSet, MIN_MAX, zsetPop, type PopShape } from './sorted-sets.js';
 import { parseMultiPop } from './args.js';
 import type { ZSetValue } from '../types/zset.js';
+import { propagateRewrite } from './replication.js';
 
 /** Pop from the first non-empty key now, or block on all of them; `shape` is the reply's. */
 function popOrBlock(ctx: CommandContext, keys: readonly string[], deadline: number, max: boolean, count: number, shape: PopShape): void {
   const found = firstNonEmptyZSet(ctx, keys);
   if (found === null) return;
-  if (found !== undefined) return zsetPop(ctx, found.key, found.zset, max, count, shape);
-  ctx.server.blocking.block(ctx, keys, deadline, 'zset', (c, key) => zsetPop(c, key, lookupZSet(c, key, true) as ZSetValue, max, count, shape));
+  if (found !== undefined) return popNow(ctx, found.key, found.zset, max, count, shape);
+  ctx.server.blocking.block(ctx, keys, deadline, 'zset', (c, key) => popNow(c, key, lookupZSet(c, key, true) as ZSetValue, max, count, shape));
+}
+
+/** Served now or later, replicas get the ZPOPMIN/ZPOPMAX key count it amounted to. */
+function popNow(ctx: CommandContext, key: string, zset: ZSetValue, max: boolean, count: number, shape: PopShape): void {
+  zsetPop(ctx, key, zset, max, count, shape);
+  if (ctx.server.replication !== undefined) propagateRewrite(ctx, [max ? 'ZPOPMAX' : 'ZPOPMIN', key, String(count)]);
 }
 
 function bzpop(max: boolean) {

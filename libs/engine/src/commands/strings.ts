@@ -6,6 +6,7 @@ import type { CommandContext, CommandSpec } from './command.js';
 import { NOT_FLOAT, NOT_INTEGER, OFFSET_OUT_OF_RANGE, OVERFLOW, STRING_TOO_LONG, SYNTAX, WRONG_ARITY, WRONGTYPE } from './errors.js';
 import { addInt64, negateInt64, parseInt64, parseInteger, setExpireArgument, type Int64 } from './args.js';
 import { addLongDouble, formatLongDoubleHuman, isFiniteLongDouble, LD_ZERO, parseLongDouble } from './long-double.js';
+import { propagateRewrite } from './replication.js';
 
 const DEFAULT_MAX_BULK_LEN = 512 * 1024 * 1024;
 
@@ -113,6 +114,8 @@ function setGeneric(ctx: CommandContext, key: string, value: string, flags: numb
     }
   }
   keyspace.set(db, key, value, expireAt, (flags & KEEPTTL) !== 0);
+  // A relative TTL goes to replicas as the absolute time it became (Redis 7: SET key value PXAT ms).
+  if (expire !== undefined && ctx.server.replication !== undefined) propagateRewrite(ctx, ['SET', key, value, 'PXAT', String(expireAt)]);
   if (!(flags & GET)) {
     if (integerReply) reply.integer(1);
     else reply.ok();
@@ -179,8 +182,11 @@ function getex(ctx: CommandContext, args: string[]): void {
   if (expire !== undefined) {
     // An EXAT/PXAT already past deletes the key (setExpireAt does, as Redis's checkAlreadyExpired).
     keyspace.setExpireAt(db, key, expireAt);
-  } else if (flags & PERSIST) {
-    keyspace.persist(db, key);
+    if (ctx.server.replication !== undefined) {
+      propagateRewrite(ctx, keyspace.has(db, key) ? ['PEXPIREAT', key, String(expireAt)] : ['DEL', key]);
+    }
+  } else if (flags & PERSIST && keyspace.persist(db, key) && ctx.server.replication !== undefined) {
+    propagateRewrite(ctx, ['PERSIST', key]);
   }
 }
 
@@ -361,6 +367,8 @@ function incrbyfloat(ctx: CommandContext, args: string[]): void {
   if (!isFiniteLongDouble(sum)) return reply.error('ERR increment would produce NaN or Infinity');
   const text = formatLongDoubleHuman(sum);
   keyspace.set(db, key, text, 0, old !== undefined);
+  // The sum goes to replicas as the string it became, so float formatting never differs (Redis: SET KEEPTTL).
+  if (ctx.server.replication !== undefined) propagateRewrite(ctx, ['SET', key, text, 'KEEPTTL']);
   reply.bulk(text);
 }
 

@@ -103,7 +103,7 @@ function execWith(table: CommandTable) {
     try {
       table.runQueued(ctx, state.queue);
     } finally {
-      ctx.server.execDepth--;
+      if (--ctx.server.execDepth === 0) ctx.server.closePropagatedTransaction();
     }
   };
 }
