@@ -1,6 +1,7 @@
 /**
  * The Nest TCP and HTTP transports in a cluster: any node serves every key by forwarding to its owner, splits
- * multi-key patterns by slot; /health/ready follows the cluster state; the topology push reaches subscribers.
+ * multi-key patterns by slot; PUBLISH reaches subscribers on every member; /health/ready follows the cluster
+ * state; the topology push reaches subscribers.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
@@ -89,6 +90,27 @@ describe('Nest TCP and HTTP in a 3-node cluster', () => {
       expect(got.ttl_remaining_ms).toBeGreaterThan(50000);
       expect(await (await fetch(http + encodeURIComponent(key!), { method: 'DELETE' })).json()).toEqual({ deleted: true });
       expect((await fetch(http + encodeURIComponent(key!))).status).toBe(404);
+    }
+  });
+
+  it('relays PUBLISH to every member, as Redis Cluster: subscribers on any node get messages published on any other', async () => {
+    const subscribers = [new Redis({ port: cluster.nodes[0]!.port }), new Redis({ port: cluster.nodes[2]!.port })];
+    const publisher = new Redis({ port: cluster.nodes[1]!.port });
+    const received: string[][] = [[], []];
+    try {
+      await Promise.all(subscribers.map(async (sub, i) => {
+        sub.on('message', (_channel: string, message: string) => received[i]!.push(message));
+        await sub.subscribe('news');
+      }));
+      expect(await publisher.publish('news', 'hello')).toBe(0); // receivers on the node it was sent to, as Redis Cluster counts
+      expect(await publisher.publish('other', 'nobody')).toBe(0);
+      await waitFor(() => received[0]!.length === 1 && received[1]!.length === 1, 5000, 'the relayed message');
+      expect(received).toEqual([['hello'], ['hello']]);
+      // Once only: the receiving members do not relay it again.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(received).toEqual([['hello'], ['hello']]);
+    } finally {
+      for (const client of [...subscribers, publisher]) client.disconnect();
     }
   });
 

@@ -7,9 +7,12 @@
  *   resp       a plain ioredis connection (autopipelining) to ONE port: bench/routing/resp-proxy.mjs
  *
  *   node bench/routing/load.mjs <mode> <ports,comma,separated> [requests=200000] [keys=10000] [concurrency=50]
+ *        [--probe | --rate R [--seconds S=10]]
  *
  * Warms up with 5,000 of each first. Prints one JSON line { client, SET: { rps, p50, p99 }, GET: {...} } (ms).
  * With --probe, only checks that 200 SETs of random keys succeed (exit 3 with { error } when they do not).
+ * With --rate, runs open loop instead: S seconds of SETs, then S of GETs, offered at R per second whatever the
+ * replies do (see `offer`); prints { client, rate, seconds, SET: { achieved, p50, p99, p999, max, sendLagP99, cpuPercent }, GET }.
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
@@ -21,7 +24,11 @@ const CLIENT_DIST = path.join(process.env.RINGCACHE_BENCH_DIST ?? path.join(ROOT
 
 const argv = process.argv.slice(2);
 const probe = argv.includes('--probe');
-const [mode, portsArg, requestsArg, keysArg, concurrencyArg] = argv.filter((a) => a !== '--probe');
+const flag = (name) => (argv.includes(name) ? Number(argv[argv.indexOf(name) + 1]) : undefined);
+const rate = flag('--rate');
+const seconds = flag('--seconds') ?? 10;
+const positional = argv.filter((a, i) => !a.startsWith('--') && !['--rate', '--seconds'].includes(argv[i - 1]));
+const [mode, portsArg, requestsArg, keysArg, concurrencyArg] = positional;
 const ports = portsArg.split(',').map(Number);
 const requests = Number(requestsArg ?? 200000);
 const keyCount = Number(keysArg ?? 10000);
@@ -82,8 +89,60 @@ async function drive(count, op) {
   await Promise.all(Array.from({ length: concurrency }, worker));
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort();
-  const pct = (p) => latencies[Math.min(count - 1, Math.floor((p / 100) * count))];
-  return { rps: count / seconds, p50: pct(50), p99: pct(99), max: latencies[count - 1] };
+  return { rps: count / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[count - 1] };
+}
+
+/** The value at percentile `p` of sorted `xs`. */
+const percentile = (xs, p) => xs[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+
+/**
+ * Open loop: `perSecond` operations a second for `durationS` seconds, on a schedule that does not wait for replies.
+ * Request i is due at start + floor(i * 1000 / perSecond) ms, i.e. a batch of perSecond/1000 every millisecond;
+ * each timer tick sends every request that is due. Latency runs from the due time, not the send time, so a
+ * late tick or a stalled event loop counts against the path (no coordinated omission). sendLagP99 is the
+ * generator's own share: how late requests left, p99, in ms; cpuPercent its CPU use. Resolves when every reply is in.
+ */
+function offer(perSecond, durationS, op) {
+  const count = Math.round(perSecond * durationS);
+  const latencies = new Float64Array(count);
+  const lags = new Float64Array(count);
+  let sent = 0;
+  let replied = 0;
+  let lastReply = 0;
+  const start = performance.now();
+  const cpuBefore = process.cpuUsage();
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      replied++;
+      if (replied < count) return;
+      lastReply = performance.now();
+      latencies.sort();
+      lags.sort();
+      const cpu = process.cpuUsage(cpuBefore);
+      resolve({
+        requests: count,
+        achieved: count / ((lastReply - start) / 1000),
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        p999: percentile(latencies, 99.9),
+        max: latencies[count - 1],
+        sendLagP99: percentile(lags, 99),
+        cpuPercent: ((cpu.user + cpu.system) / 1000 / (lastReply - start)) * 100,
+      });
+    };
+    const tick = () => {
+      const now = performance.now();
+      const dueBy = Math.min(count, Math.ceil(((Math.floor(now - start) + 1) * perSecond) / 1000));
+      for (; sent < dueBy; sent++) {
+        const i = sent;
+        const due = start + Math.floor((i * 1000) / perSecond);
+        lags[i] = now - due;
+        op(randomKey()).then(() => { latencies[i] = performance.now() - due; done(); }, reject);
+      }
+      if (sent < count) setTimeout(tick, 1);
+    };
+    tick();
+  });
 }
 
 const client = await connect();
@@ -91,6 +150,12 @@ try {
   if (probe) {
     for (let i = 0; i < 200; i++) await client.set(randomKey(), VALUE);
     process.stdout.write(JSON.stringify({ client: client.name, ok: true }) + '\n');
+  } else if (rate !== undefined) {
+    await drive(5000, (k) => client.set(k, VALUE));
+    await drive(5000, (k) => client.get(k));
+    const SET = await offer(rate, seconds, (k) => client.set(k, VALUE));
+    const GET = await offer(rate, seconds, (k) => client.get(k));
+    process.stdout.write(JSON.stringify({ client: client.name, rate, seconds, SET, GET }) + '\n');
   } else {
     await drive(5000, (k) => client.set(k, VALUE));
     await drive(5000, (k) => client.get(k));

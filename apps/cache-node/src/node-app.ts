@@ -94,9 +94,9 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   await app.startAllMicroservices();
   if (wanted.http >= 0) await app.listen(wanted.http, host);
   status.listening = true;
-  // Only now: a signal during boot (before anything listens) should just end the process. Nest's handler
-  // racing a half-done boot could close the app and then let listeners that bind afterwards keep it alive.
-  if (options.shutdownHooks) app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  // Only now: a signal during boot (before anything listens) should just end the process. A handler racing a
+  // half-done boot could close the app and then let listeners that bind afterwards keep it alive.
+  if (options.shutdownHooks) exitOnSignals(app);
 
   const ports = {
     resp: Math.max(wanted.resp, 0),
@@ -113,6 +113,28 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
     http: at(ports.http, wanted.http >= 0, 'http://'),
   };
   return { app, addresses, ports };
+}
+
+/**
+ * SIGTERM or SIGINT closes the app (the cluster leave is announced, listeners close) and exits 0, as
+ * redis-server does; a second signal while closing exits at once with 1. (Nest's enableShutdownHooks would
+ * re-raise the signal, ending the process "killed by SIGTERM".)
+ */
+function exitOnSignals(app: INestApplication): void {
+  let closing = false;
+  const onSignal = (): void => {
+    if (closing) process.exit(1);
+    closing = true;
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`ringcache: error while shutting down: ${(err as Error)?.stack ?? String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
 }
 
 /** One line: where the node listens and its memory settings. */

@@ -1,6 +1,6 @@
 /**
- * The CLUSTER command: SLOTS, SHARDS, NODES, INFO, MYID, KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT and HELP as
- * Redis 7.0 answers them, plus LEAVE (ringcache's: leave the cluster gracefully). The node registers it in
+ * The CLUSTER command: SLOTS, SHARDS, NODES, INFO, MYID, KEYSLOT, COUNTKEYSINSLOT, GETKEYSINSLOT, FORGET and
+ * HELP as Redis 7.0 answers them, plus LEAVE (ringcache's: leave the cluster gracefully). The node registers it in
  * both modes; a standalone node answers every subcommand with Redis's "cluster support disabled" error.
  */
 import { parseInteger } from '../../engine/src/commands/args.js';
@@ -17,6 +17,8 @@ const HELP = [
   'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   'COUNTKEYSINSLOT <slot>',
   '    Return the number of keys in <slot>.',
+  'FORGET <node-id>',
+  '    Remove a node from the cluster (every member forgets it; a live node comes back by refuting).',
   'GETKEYSINSLOT <slot> <count>',
   '    Return key names stored by current node in a slot.',
   'INFO',
@@ -76,6 +78,13 @@ function info(ctx: CommandContext, _args: string[], state: ClusterState): void {
   ctx.reply.verbatim(clusterInfoText(state.topology, state.ok ? 'ok' : 'fail', { suspect, failed, knownNodes: state.knownNodes }));
 }
 
+function forget(ctx: CommandContext, args: string[], state: ClusterState): void {
+  const id = args[2];
+  if (id === state.self.id) return ctx.reply.error("ERR I tried hard but I can't forget myself...");
+  if (!state.membership.forget(id)) return ctx.reply.error(`ERR Unknown node ${id}`);
+  ctx.reply.ok();
+}
+
 function leave(ctx: CommandContext, _args: string[], state: ClusterState): void {
   state.membership.leave();
   ctx.reply.ok();
@@ -83,6 +92,8 @@ function leave(ctx: CommandContext, _args: string[], state: ClusterState): void 
 
 const STALE: CommandSpec['flags'] = ['stale'];
 const SLOW = ['slow'];
+const ADMIN_FLAGS: CommandSpec['flags'] = ['admin', 'stale', 'no_async_loading'];
+const ADMIN_CATEGORIES = ['admin', 'slow', 'dangerous'];
 
 function sub(name: string, arity: number, summary: string, handler: Handler, flags = STALE, categories = SLOW): CommandSpec {
   return { name: `cluster|${name}`, arity, flags, firstKey: 0, lastKey: 0, step: 0, summary, categories, handler: inCluster(handler) };
@@ -90,11 +101,12 @@ function sub(name: string, arity: number, summary: string, handler: Handler, fla
 
 const subcommands: readonly CommandSpec[] = [
   sub('countkeysinslot', 3, 'Return the number of local keys in the specified hash slot', countKeysInSlot),
+  sub('forget', 3, 'Remove a node from the nodes table', forget, ADMIN_FLAGS, ADMIN_CATEGORIES),
   sub('getkeysinslot', 4, 'Return local key names in the specified hash slot', getKeysInSlot),
   sub('help', 2, 'Show helpful text about the different subcommands', (ctx) => replyHelp(ctx, HELP), ['loading', 'stale']),
   sub('info', 2, 'Provides info about Redis Cluster node state', info),
   sub('keyslot', 3, 'Returns the hash slot of the specified key', (ctx, args) => ctx.reply.integer(keySlot(args[2]))),
-  sub('leave', 2, 'Leave the cluster gracefully (ringcache)', leave, ['admin', 'stale', 'no_async_loading'], ['admin', 'slow', 'dangerous']),
+  sub('leave', 2, 'Leave the cluster gracefully (ringcache)', leave, ADMIN_FLAGS, ADMIN_CATEGORIES),
   sub('myid', 2, 'Return the node id', (ctx, _args, state) => ctx.reply.bulk(state.self.id)),
   sub('nodes', 2, 'Get Cluster config for the node', nodes),
   sub('shards', 2, 'Get array of cluster slots to node mappings', (ctx, _args, state) => replyClusterShards(ctx.reply, state.topology, state.nodeHealth)),

@@ -207,6 +207,25 @@ describe('CLUSTER', () => {
     expect(run('CLUSTER', 'INFO')).toMatch(/cluster_known_nodes:3\r\ncluster_size:2\r\n/);
   });
 
+  it('FORGET drops a member for good (it stops counting toward the majority), with Redis\'s errors', () => {
+    const { state, learn, run } = cluster();
+    learn([member(2), member(3)], 1);
+    learn([member(2, 'failed'), member(3, 'failed')], 3);
+    expect(state.ok).toBe(false);
+    expect(run('CLUSTER', 'FORGET', member(1).id)).toBe("-ERR I tried hard but I can't forget myself...");
+    expect(run('CLUSTER', 'FORGET', 'abc')).toBe('-ERR Unknown node abc');
+    expect(run('CLUSTER', 'FORGET', member(2).id)).toBe('+OK');
+    expect(run('CLUSTER', 'FORGET', member(3).id)).toBe('+OK');
+    expect(state.ok).toBe(true); // the last member standing is a majority of one again
+    expect(state.knownNodes).toBe(1);
+    expect((run('CLUSTER', 'NODES') as string).trim().split('\n')).toHaveLength(1);
+    // Stale gossip about the forgotten member does not bring it back; its own higher incarnation does.
+    learn([member(2, 'alive')], 3);
+    expect(state.knownNodes).toBe(1);
+    learn([member(2, 'alive', 5)], 4);
+    expect(state.knownNodes).toBe(2);
+  });
+
   it('LEAVE gives up every slot', () => {
     const { state, learn, run } = cluster();
     learn([member(2)], 1);

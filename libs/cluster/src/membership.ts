@@ -215,6 +215,22 @@ export class Membership {
     this.notify();
   }
 
+  /**
+   * CLUSTER FORGET: records another member as gone (`left` at its known incarnation), as if it had left, and
+   * tells every member at once, so a member that is dead for good stops counting toward the majority. A member
+   * that is in fact alive refutes with a higher incarnation and is back. False for ourselves or an unknown id.
+   */
+  forget(id: string): boolean {
+    const known = this.records.get(id);
+    if (known === undefined || known === this.self || this.self.state === 'left') return false;
+    if (known.state === 'left') return true;
+    const gone: MemberInfo = { ...known, state: 'left' };
+    if (this.apply(gone, this.clock.now())) this.setEpoch(this.currentEpoch + 1);
+    this.announceFailure(gone);
+    this.notify();
+    return true;
+  }
+
   /** Drives the protocol; call every ~100 ms (tests: after advancing the clock). */
   tick(): void {
     if (this.self.state === 'left') return;
@@ -325,8 +341,8 @@ export class Membership {
   }
 
   /**
-   * A failure this member declares goes to every member at once: failures are rare, and piggybacked gossip
-   * takes about log N probe rounds (7 s at 100 members) to reach the last one.
+   * A failure this member declares (or a member it forgets) goes to every member at once: they are rare, and
+   * piggybacked gossip takes about log N probe rounds (7 s at 100 members) to reach the last one.
    */
   private announceFailure(failed: MemberInfo): void {
     for (const member of this.records.values()) {

@@ -1,7 +1,7 @@
 /**
  * Cluster mode as a Nest module (loaded only with cluster-enabled yes): provides the node's ClusterRuntime,
- * starts it during app init (before any listener accepts clients) and announces the leave when shutdown begins
- * (SIGTERM included), while the node still answers.
+ * starts it during app init (before any listener accepts clients), relays PUBLISH to the other members, and
+ * announces the leave when shutdown begins (SIGTERM included), while the node still answers.
  */
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
@@ -9,6 +9,7 @@ import { ServerState } from '../../../../libs/engine/src/commands/server-state.j
 import { Engine } from '../../../../libs/engine/src/engine.js';
 import type { Topology } from '../../../../libs/cluster/src/topology.js';
 import { ClusterRuntime } from './cluster-runtime.js';
+import { PeerLinks } from './peer-links.js';
 
 @Injectable()
 class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
@@ -17,12 +18,22 @@ class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(Engine) private readonly engine: Engine,
     @Inject(ServerState) private readonly server: ServerState,
     @Inject(ConfigStore) private readonly config: ConfigStore,
+    @Inject(PeerLinks) private readonly peers: PeerLinks,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const loglevel = this.config.get('loglevel');
     if (loglevel !== 'warning' && loglevel !== 'nothing') this.runtime.onTopology((topology) => this.log(topology));
     await this.runtime.start(this.engine, this.server);
+    this.server.publishToPeers = (channel, message) => this.relay(channel, message);
+  }
+
+  /** PUBLISH to every other member in the ring, fire and forget (pub/sub is at most once, as Redis's). */
+  private relay(channel: string, message: string): void {
+    const self = this.runtime.state.self.id;
+    for (const node of this.runtime.state.topology.nodes) {
+      if (node.id !== self) this.peers.to(`${node.host}:${node.port}`).publish(channel, message).catch(() => undefined);
+    }
   }
 
   async beforeApplicationShutdown(): Promise<void> {

@@ -1,15 +1,15 @@
 /**
  * How the Nest TCP and HTTP transports run commands in cluster mode: here when this node owns the keys, else
- * forwarded to the owner over RESP (one ioredis connection per owner), so those callers need no
+ * forwarded to the owner over RESP (PeerLinks: one connection per member), so those callers need no
  * routing of their own. Multi-key commands are split by slot and reassembled (not atomic across slots).
  * Standalone, and for keys owned here, it is the CommandExecutor's synchronous call and nothing more.
  */
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import { Redis } from 'ioredis';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandExecutor } from '../../../../libs/engine/src/commands/command-executor.js';
 import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { ReplyError } from '../../../../libs/engine/src/commands/value-reply.js';
 import { keySlot } from '../../../../libs/cluster/src/slots.js';
+import { PeerLinks } from './peer-links.js';
 
 /** A forwarded command that meets MOVED again (the topology changed meanwhile) follows at most this many more. */
 const MAX_REDIRECTS = 3;
@@ -18,12 +18,11 @@ const MAX_REDIRECTS = 3;
 export type Routed<T = unknown> = T | Promise<T>;
 
 @Injectable()
-export class CommandRouter implements OnApplicationShutdown {
-  private readonly owners = new Map<string, Redis>();
-
+export class CommandRouter {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(ServerState) private readonly server: ServerState,
+    @Inject(PeerLinks) private readonly peers: PeerLinks,
   ) {}
 
   /** The reply of `args` (binary strings), a ReplyError value for an error reply (never thrown), as CommandExecutor. */
@@ -68,16 +67,10 @@ export class CommandRouter implements OnApplicationShutdown {
     });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    const connections = [...this.owners.values()];
-    this.owners.clear();
-    await Promise.all(connections.map((redis) => redis.quit().catch(() => redis.disconnect())));
-  }
-
   private async forward(moved: string, args: string[], redirects: number): Promise<unknown> {
     const address = moved.slice(moved.lastIndexOf(' ') + 1);
     try {
-      const reply = await this.owner(address).callBuffer(args[0]!, ...args.slice(1).map((arg) => Buffer.from(arg, 'latin1')));
+      const reply = await this.peers.to(address).callBuffer(args[0]!, ...args.slice(1).map((arg) => Buffer.from(arg, 'latin1')));
       return toBinary(reply);
     } catch (error) {
       const message = (error as Error).message;
@@ -86,25 +79,6 @@ export class CommandRouter implements OnApplicationShutdown {
       if ((error as Error).name === 'ReplyError') return new ReplyError(message);
       return new ReplyError(`CLUSTERDOWN cannot reach the owner ${address}: ${message}`);
     }
-  }
-
-  private owner(address: string): Redis {
-    let redis = this.owners.get(address);
-    if (redis === undefined) {
-      const colon = address.lastIndexOf(':');
-      redis = new Redis({
-        host: address.slice(0, colon),
-        port: Number(address.slice(colon + 1)),
-        // ioredis 6's auto-pipelining throws (outside any promise) on callBuffer; replies are pipelined anyway.
-        enableAutoPipelining: false,
-        // A dead owner fails the command after one reconnection attempt rather than queueing it for long.
-        maxRetriesPerRequest: 1,
-        connectTimeout: 1000,
-      });
-      redis.on('error', () => undefined); // reported per command; the connection retries on its own
-      this.owners.set(address, redis);
-    }
-    return redis;
   }
 }
 

@@ -12,6 +12,7 @@ import { RespDispatcher } from '../../../../libs/engine/src/commands/resp-dispat
 import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { createEvictionPolicy, Engine, type EvictionPolicy, type EvictionPolicyName } from '../../../../libs/engine/src/engine.js';
 import { CommandRouter } from '../cluster/command-router.js';
+import { PeerLinks } from '../cluster/peer-links.js';
 import { engineOptions } from './engine-config.js';
 import { createNodeCommandTable } from './node-command-table.js';
 import { EngineLifecycle } from './engine-lifecycle.service.js';
@@ -42,9 +43,10 @@ import { EVICTION_POLICY } from './engine.tokens.js';
       inject: [CommandTable, Engine, ServerState],
       useFactory: (table: CommandTable, engine: Engine, server: ServerState) => new RespDispatcher(table, engine, server),
     },
+    PeerLinks,
     CommandRouter,
     EngineLifecycle,
   ],
-  exports: [EVICTION_POLICY, Engine, ServerState, CommandTable, CommandExecutor, RespDispatcher, CommandRouter],
+  exports: [EVICTION_POLICY, Engine, ServerState, CommandTable, CommandExecutor, RespDispatcher, CommandRouter, PeerLinks],
 })
 export class EngineModule {}

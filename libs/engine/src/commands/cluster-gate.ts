@@ -5,6 +5,12 @@
  */
 import type { CommandSpec } from './command.js';
 
+/**
+ * CLIENT SETNAME of the connections members open to each other (command forwarding, PUBLISH relay): a PUBLISH
+ * arriving on one is delivered here and not relayed again.
+ */
+export const PEER_CLIENT_NAME = '__ringcache_peer__';
+
 /** A queued command of a transaction, as EXEC hands it to the gate. */
 export interface QueuedCommand {
   readonly spec: CommandSpec;

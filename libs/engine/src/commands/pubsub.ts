@@ -1,3 +1,4 @@
+import { PEER_CLIENT_NAME } from './cluster-gate.js';
 import type { CommandContext, CommandSpec } from './command.js';
 import type { Reply } from './reply.js';
 import { replyHelp } from './config.js';
@@ -70,8 +71,11 @@ function leave(ctx: CommandContext, args: string[], patterns: boolean): void {
   }
 }
 
+/** PUBLISH: the count is of this node's receivers, as Redis Cluster's; a cluster node also relays it to the others. */
 function publish(ctx: CommandContext, args: string[]): void {
   ctx.reply.integer(ctx.server.pubsub.publish(args[1], args[2]));
+  const relay = ctx.server.publishToPeers;
+  if (relay !== undefined && ctx.client.name !== PEER_CLIENT_NAME) relay(args[1], args[2]);
 }
 
 /** Redis's addReplySubcommandSyntaxError, naming the subcommand as sent. */

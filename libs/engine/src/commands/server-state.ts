@@ -4,6 +4,10 @@ import { PubSubRegistry } from '../pubsub-registry.js';
 import type { ClusterGate } from './cluster-gate.js';
 import type { ClientSession } from './command.js';
 import type { ConfigStore } from './config-store.js';
+import type { ReplicationSink } from './replication.js';
+
+const MULTI: readonly string[] = ['MULTI'];
+const EXEC: readonly string[] = ['EXEC'];
 
 /** Per-command counters for INFO commandstats and the ringcache_commands_* metrics. */
 export class CommandStats {
@@ -50,12 +54,21 @@ export class ServerState {
   clusterEnabled = false;
   /** Set in cluster mode: routes each command with keys (MOVED, CROSSSLOT, CLUSTERDOWN). */
   cluster: ClusterGate | undefined = undefined;
+  /** Set in cluster mode: relays a client's PUBLISH to the other members, as Redis Cluster's bus does. */
+  publishToPeers: ((channel: string, message: string) => void) | undefined = undefined;
   /** Clients parked by blocking commands. */
   readonly blocking = new BlockingRegistry();
   /** Pub/sub channel and pattern subscriptions; `pubsub.publish(channel, message)` also serves node code. */
   readonly pubsub = new PubSubRegistry();
   /** Above 0 while EXEC runs its queue: blocking commands then reply at once instead of blocking. */
   execDepth = 0;
+  /** Where effective writes go (replication.ts); undefined = nothing is captured. */
+  replication: ReplicationSink | undefined = undefined;
+  /** The running command propagated its own rewrite: the command table does not propagate its arguments. */
+  propagationRewritten = false;
+  /** A MULTI went out for the running EXEC: EXEC follows when it ends. */
+  private propagatedMulti = false;
+  private propagatedDb = 0;
 
   constructor(readonly config: ConfigStore) {
     // Tests may build a ServerState over a config without these parameters.
@@ -101,6 +114,31 @@ export class ServerState {
     let sum = 0;
     for (const v of this.opsSamples) sum += v;
     return Math.round(sum / this.opsSamples.length);
+  }
+
+  /** Send one effective write to the replication sink; the first inside an EXEC is preceded by MULTI. */
+  propagate(db: number, args: readonly string[]): void {
+    const sink = this.replication;
+    if (sink === undefined) return;
+    if (this.execDepth !== 0 && !this.propagatedMulti) {
+      this.propagatedMulti = true;
+      sink.propagate(db, MULTI);
+    }
+    this.propagatedDb = db;
+    sink.propagate(db, args);
+  }
+
+  /** Propagate `args` in place of the running command's own arguments (replication.ts propagateRewrite). */
+  propagateRewrite(db: number, args: readonly string[]): void {
+    this.propagationRewritten = true;
+    this.propagate(db, args);
+  }
+
+  /** The outermost EXEC ended: close the transaction propagated for it, if any. */
+  closePropagatedTransaction(): void {
+    if (!this.propagatedMulti) return;
+    this.propagatedMulti = false;
+    this.replication?.propagate(this.propagatedDb, EXEC);
   }
 
   /** Stats of a command, created on first use. */
