@@ -10,10 +10,6 @@ import { firstValueFrom } from 'rxjs';
 import { keySlot } from '../libs/cluster/src/slots.js';
 import { clusterSlots, slotOwnerPorts, startTestCluster, waitFor, type TestCluster } from './support/clusters.js';
 
-/** The fixture leaves tcp-port and http-port at 0: the node derives them from its RESP port. */
-const tcpPortOf = (respPort: number): number => respPort + 1000;
-const httpPortOf = (respPort: number): number => respPort + 2000;
-
 describe('Nest TCP and HTTP in a 3-node cluster', () => {
   let cluster: TestCluster;
   let tcp: ClientProxy;
@@ -23,7 +19,7 @@ describe('Nest TCP and HTTP in a 3-node cluster', () => {
   beforeAll(async () => {
     cluster = await startTestCluster({ kind: 'ringcache', size: 3 });
     owners = slotOwnerPorts(await clusterSlots(cluster.nodes[0]!.port));
-    tcp = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: tcpPortOf(cluster.nodes[0]!.port) } });
+    tcp = ClientProxyFactory.create({ transport: Transport.TCP, options: { host: '127.0.0.1', port: cluster.nodes[0]!.tcpPort } });
     await tcp.connect();
   }, 30000);
 
@@ -74,13 +70,13 @@ describe('Nest TCP and HTTP in a 3-node cluster', () => {
       direct.disconnect();
     }
     await expect(send('get', { key })).rejects.toMatchObject({ message: expect.stringMatching(/^WRONGTYPE/) });
-    const http = httpPortOf(cluster.nodes[0]!.port);
+    const http = cluster.nodes[0]!.httpPort;
     const res = await fetch(`http://127.0.0.1:${http}/cache/${encodeURIComponent(key!)}`);
     expect(res.status).toBe(409);
   });
 
   it('serves GET/PUT/DELETE /cache/:key for keys of every node through one node\'s HTTP port', async () => {
-    const http = `http://127.0.0.1:${httpPortOf(cluster.nodes[1]!.port)}/cache/`;
+    const http = `http://127.0.0.1:${cluster.nodes[1]!.httpPort}/cache/`;
     for (const node of cluster.nodes) {
       const [key] = keysOwnedBy(node.port, 1, 'http');
       const put = await fetch(http + encodeURIComponent(key!), { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: 'hello', ttl_ms: 60000 }) });
@@ -115,14 +111,14 @@ describe('Nest TCP and HTTP in a 3-node cluster', () => {
   });
 
   it('/health/ready is 503 while a node cannot reach a majority, 200 again once it can', async () => {
-    const ready = (i: number): Promise<number> => fetch(`http://127.0.0.1:${httpPortOf(cluster.nodes[i]!.port)}/health/ready`).then((r) => r.status);
+    const ready = (i: number): Promise<number> => fetch(`http://127.0.0.1:${cluster.nodes[i]!.httpPort}/health/ready`).then((r) => r.status);
     expect(await ready(0)).toBe(200);
     // Stop the two others: node 0 is a minority of one.
     cluster.nodes[1]!.kill('SIGSTOP');
     cluster.nodes[2]!.kill('SIGSTOP');
     try {
       await waitFor(async () => (await ready(0)) === 503, 15000, 'node 0 not ready');
-      const body = (await (await fetch(`http://127.0.0.1:${httpPortOf(cluster.nodes[0]!.port)}/health/ready`)).json()) as { error: Record<string, { reason: string }> };
+      const body = (await (await fetch(`http://127.0.0.1:${cluster.nodes[0]!.httpPort}/health/ready`)).json()) as { error: Record<string, { reason: string }> };
       expect(body.error.cluster!.reason).toMatch(/majority/);
     } finally {
       cluster.nodes[1]!.kill('SIGCONT');

@@ -34,6 +34,9 @@ export interface ClusterNodeHandle {
   readonly port: number;
   /** Cluster bus port (UDP gossip for ringcache, TCP for Redis). */
   readonly busPort: number;
+  /** ringcache's Nest TCP and HTTP ports (0 for Redis). */
+  readonly tcpPort: number;
+  readonly httpPort: number;
   /** Node id (CLUSTER MYID), read at start; a restart keeps it. */
   readonly id: string;
   /** Pid of the current process (changes on restart). */
@@ -57,8 +60,8 @@ export interface TestCluster {
   /** Index in `nodes` of the slot's owner, as node 0 sees it (-1 when unowned). */
   ownerOf(slot: number): Promise<number>;
   /**
-   * Delivers a message to every subscriber of `channel` in the cluster: PUBLISH on node 0 for Redis (which
-   * forwards it over the bus), on every live node for ringcache (whose pub/sub is local to a node).
+   * Delivers a message to every subscriber of `channel` in the cluster: PUBLISH on the first live node, which
+   * relays it to the others (Redis over its bus, ringcache over its peer connections).
    */
   publish(channel: string, message: string): Promise<void>;
   /**
@@ -262,13 +265,14 @@ interface Kind {
   join(port: number, busPort: number, ports: readonly number[]): Promise<void>;
 }
 
-function ringcacheKind(seeds: () => string, flags: string[]): Kind {
+function ringcacheKind(seeds: () => string, flags: string[], transportPorts: (index: number) => { tcp: number; http: number }): Kind {
   return {
-    argv: (port, busPort) => [
+    argv: (port, busPort, index) => [
       process.execPath,
       [
         NODE_MAIN, '--port', String(port), '--cluster-enabled', 'yes', '--cluster-port', String(busPort),
-        '--tcp-port', '0', '--http-port', '0', '--seeds', seeds(), '--loglevel', 'warning', ...flags,
+        '--tcp-port', String(transportPorts(index).tcp), '--http-port', String(transportPorts(index).http),
+        '--seeds', seeds(), '--loglevel', 'warning', ...flags,
       ],
     ],
     form: async () => undefined,
@@ -331,8 +335,14 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     ports.push(await freePort());
     busPorts.push(await freeBusPort());
   }
+  /** ringcache's Nest TCP and HTTP ports, chosen free too (0 would derive them from the RESP port, unchecked). */
+  const transportPorts: { tcp: number; http: number }[] = [];
+  const addTransportPorts = async (): Promise<void> => {
+    if (kind === 'ringcache') transportPorts.push({ tcp: await freePort(), http: await freePort() });
+  };
+  for (let i = 0; i < size; i++) await addTransportPorts();
   const seedList = busPorts.map((busPort) => `${HOST}:${busPort}`).join(',');
-  const spec = kind === 'ringcache' ? ringcacheKind(() => seedList, flags) : redisKind(dir, flags);
+  const spec = kind === 'ringcache' ? ringcacheKind(() => seedList, flags, (i) => transportPorts[i]!) : redisKind(dir, flags);
   const procs: NodeProcess[] = [];
   const nodes: ClusterNodeHandle[] = [];
 
@@ -351,6 +361,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const livePorts = (): number[] => ports.filter((_, i) => !hasExited(procs[i]!.proc));
   const handle = async (i: number): Promise<ClusterNodeHandle> => ({
     host: HOST, port: ports[i]!, busPort: busPorts[i]!, id: String(await command(ports[i]!, ['CLUSTER', 'MYID'])),
+    tcpPort: transportPorts[i]?.tcp ?? 0,
+    httpPort: transportPorts[i]?.http ?? 0,
     get pid() {
       return procs[i]!.proc.pid!;
     },
@@ -384,13 +396,13 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       return ports.indexOf(owner ?? -1);
     },
     async publish(channel, message) {
-      const targets = kind === 'redis' ? [ports[0]!] : livePorts();
-      await Promise.all(targets.map((port) => command(port, ['PUBLISH', channel, message])));
+      await command(livePorts()[0]!, ['PUBLISH', channel, message]);
     },
     async addNode() {
       const i = ports.length;
       ports.push(await freePort());
       busPorts.push(await freeBusPort());
+      await addTransportPorts();
       await untilListening(start(i), ports[i]!);
       nodes.push(await handle(i));
       await spec.join(ports[i]!, busPorts[i]!, livePorts());
