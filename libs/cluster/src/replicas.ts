@@ -1,0 +1,61 @@
+/**
+ * Replica placement: which members hold copies of each slot, derived from the member set alone, like the
+ * owner table, so every node and client computes the same placement.
+ *
+ * A slot's first replica is the member that would own it if its primary were gone: its owner in the ring of
+ * the other members. Its second replica is its owner in the ring without the primary and the first replica,
+ * and so on. So when a primary fails, the new epoch's table (the ring of the survivors) gives each of its
+ * slots to the member that already holds a copy, and when the new primary fails too, to the next one: a
+ * failover never hands a slot to a member without its data. (On a plain consistent-hash ring these are the
+ * next distinct members clockwise; under the load bound they can differ, so the rule is stated as what the
+ * table after a failure would say rather than as ring order.)
+ *
+ * Cost: one ring per distinct chain of removed members. Measured (Node 20, 2-core VM): 3 members 47 / 56 ms
+ * for 1 / 2 replicas, 10 members 51 / 221 ms, 30 members 169 ms / 2.0 s. Fine for a handful of members; before
+ * this runs on a node's event loop at every topology change, larger clusters need it incremental (only the
+ * node's own slots, or rings built across ticks).
+ */
+import { HashRing, type RingOptions } from './ring.js';
+import { SLOT_COUNT } from './slots.js';
+
+/** No replica at this position (fewer members than count + 1). */
+export const NO_REPLICA = 0xffff;
+
+/**
+ * For each slot, `count` member indexes (into the sorted, de-duplicated member list, as HashRing.members):
+ * entry `slot * count + r` is replica r + 1, NO_REPLICA when the cluster is too small.
+ */
+export function replicaTable(memberIds: readonly string[], count: number, options: RingOptions = {}): Uint16Array {
+  if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
+  const base = new HashRing(memberIds, options);
+  const members = base.members;
+  const indexOf = new Map(members.map((id, i) => [id, i]));
+  const table = new Uint16Array(SLOT_COUNT * count).fill(NO_REPLICA);
+  if (count === 0) return table;
+  /** Members removed so far for each slot: its primary, then its replicas found so far. */
+  const removed: number[][] = Array.from({ length: SLOT_COUNT }, (_, slot) => [base.owners[slot]!]);
+  for (let r = 0; r < count; r++) {
+    // Slots whose chains of removed members are equal share one ring of the rest.
+    const groups = new Map<string, number[]>();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const chain = removed[slot]!;
+      if (chain.length < r + 1) continue; // a previous round found no member left
+      const key = [...chain].sort((a, b) => a - b).join(',');
+      let group = groups.get(key);
+      if (group === undefined) groups.set(key, (group = []));
+      group.push(slot);
+    }
+    for (const slots of groups.values()) {
+      const gone = new Set(removed[slots[0]!]!);
+      const rest = members.filter((_, i) => !gone.has(i));
+      if (rest.length === 0) continue;
+      const ring = new HashRing(rest, options);
+      for (const slot of slots) {
+        const replica = indexOf.get(ring.members[ring.owners[slot]!]!)!;
+        table[slot * count + r] = replica;
+        removed[slot]!.push(replica);
+      }
+    }
+  }
+  return table;
+}
