@@ -4,6 +4,8 @@
  * (`--ping-timeout-ms` is an alias). Env: RINGCACHE_ADMIN_<NAME> (RINGCACHE_ADMIN_SEEDS, RINGCACHE_ADMIN_PORT, ...),
  * except the token, read from RINGCACHE_ADMIN_TOKEN.
  */
+import { parseHostPort } from '../../../libs/cluster/src/address.js';
+
 export interface NodeAddress {
   readonly host: string;
   readonly port: number;
@@ -43,12 +45,9 @@ const ENV_NAMES: Record<Name, readonly string[]> = {
 
 export function parseAddresses(text: string, source: string): NodeAddress[] {
   const addresses = text.split(',').map((s) => s.trim()).filter(Boolean).map((addr) => {
-    const colon = addr.lastIndexOf(':');
-    const port = Number(addr.slice(colon + 1));
-    if (colon <= 0 || !/^\d+$/.test(addr.slice(colon + 1)) || port < 1 || port > 65535) {
-      throw new AdminConfigError(`ringcache admin: invalid node address "${addr}" from ${source} (want host:port)`);
-    }
-    return { host: addr.slice(0, colon), port };
+    const address = parseHostPort(addr);
+    if (address === undefined) throw new AdminConfigError(`ringcache admin: invalid node address "${addr}" from ${source} (want host:port)`);
+    return address;
   });
   if (addresses.length === 0) throw new AdminConfigError(`ringcache admin: no seed address in ${source}`);
   return addresses;

@@ -1,5 +1,5 @@
 /** Groups the keys of a multi-key command by hash slot, so each group is one single-slot command a node accepts. */
-import { keySlot } from '../../cluster/src/slots.js';
+import { groupBySlot as groupKeysBySlot, keySlot } from '../../cluster/src/slots.js';
 
 /** The slot of a key as a server sees it: slots.ts hashes bytes (one char each), so non-ASCII keys go through UTF-8 first. */
 export function clientKeySlot(key: string): number {
@@ -11,12 +11,5 @@ export function clientKeySlot(key: string): number {
  * client's keyPrefix, which the server sees in front of every key.
  */
 export function groupBySlot(keys: readonly string[], prefix = ''): Map<number, number[]> {
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < keys.length; i++) {
-    const slot = clientKeySlot(prefix + keys[i]!);
-    const group = groups.get(slot);
-    if (group) group.push(i);
-    else groups.set(slot, [i]);
-  }
-  return groups;
+  return groupKeysBySlot(keys, (key) => clientKeySlot(prefix + key));
 }

@@ -1,4 +1,5 @@
 /** The client's view of slot ownership: contiguous slot ranges with their owner, an epoch, and the topology push message. */
+import { splitAddress } from '../../cluster/src/address.js';
 
 export interface SlotOwner {
   /** Cluster node id (40 hex chars on Redis); '' until the client has learned it. */
@@ -27,11 +28,7 @@ export interface TopologyMessage {
   readonly ranges: readonly SlotRange[];
 }
 
-/** Splits `"host:port"` (IPv6 hosts keep their colons: the port is after the last one). */
-export function splitAddress(address: string): { host: string; port: number } {
-  const colon = address.lastIndexOf(':');
-  return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)) };
-}
+export { splitAddress };
 
 /**
  * Compresses a per-slot routing array (ioredis `Cluster#slots`: for each slot, `["host:port", ...replicas]`)

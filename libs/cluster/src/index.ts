@@ -1,5 +1,7 @@
 /** Public API of the cluster library: key slots, the slot-ownership ring, topology and routing, the CLUSTER command and replies, a node's cluster state, SWIM membership and its UDP bus. */
-export { SLOT_COUNT, crc16, keySlot } from './slots.js';
+export { SLOT_COUNT, crc16, groupBySlot, keySlot } from './slots.js';
+export { parseHostPort, splitAddress } from './address.js';
+export type { HostPort } from './address.js';
 export { murmur3, murmur3Bytes } from './murmur3.js';
 export { HashRing, ownerTable, slotCapacity, slotPoint, DEFAULT_EPSILON, DEFAULT_VIRTUAL_POINTS, MIN_VIRTUAL_POINTS } from './ring.js';
 export type { RingOptions } from './ring.js';

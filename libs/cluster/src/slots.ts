@@ -32,3 +32,18 @@ export function keySlot(key: string): number {
   }
   return crc16(key) & (SLOT_COUNT - 1);
 }
+
+/**
+ * Positions (into `keys`) of the keys of each slot, in order within a slot: how a multi-key command is split
+ * into single-slot commands. `slotOf` defaults to keySlot, for latin1 binary strings.
+ */
+export function groupBySlot(keys: readonly string[], slotOf: (key: string) => number = keySlot): Map<number, number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < keys.length; i++) {
+    const slot = slotOf(keys[i]!);
+    const group = groups.get(slot);
+    if (group === undefined) groups.set(slot, [i]);
+    else group.push(i);
+  }
+  return groups;
+}

@@ -393,7 +393,7 @@ export class Store implements Keyspace {
     if (cursor === 0 && map.size <= count) {
       for (const slot of map.values()) {
         const exp = this.expireAtOf[slot];
-        if (exp !== 0 && now > exp && !this.replica) this.expireSlot(slot);
+        if (this.pastTtl(exp, now)) this.expireSlot(slot);
         else visit(this.keyOf[slot] as string);
       }
       return 0;
@@ -407,7 +407,7 @@ export class Store implements Keyspace {
     for (; i < this.top && found < count && examined < budget; i++, examined++) {
       if (this.dbOf[i] !== db) continue;
       const exp = this.expireAtOf[i];
-      if (exp !== 0 && now > exp && !this.replica) {
+      if (this.pastTtl(exp, now)) {
         this.expireSlot(i);
         continue;
       }
@@ -421,7 +421,7 @@ export class Store implements Keyspace {
     const now = this.now();
     for (const [key, slot] of this.maps[db]) {
       const exp = this.expireAtOf[slot];
-      if (exp === 0 || now <= exp || this.replica) yield key;
+      if (!this.pastTtl(exp, now)) yield key;
     }
   }
 
@@ -440,7 +440,7 @@ export class Store implements Keyspace {
       const slot = this.randomSlotOf(db, map);
       const exp = this.expireAtOf[slot];
       // As Redis: if every key is volatile, give up deleting expired ones after many tries and return one.
-      if (exp !== 0 && now > exp && !this.replica && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
+      if (this.pastTtl(exp, now) && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
         this.expireSlot(slot);
         continue;
       }
@@ -578,7 +578,7 @@ export class Store implements Keyspace {
   /** Expire the slot if its time has passed (active expiry); returns true if it was removed. */
   expireSlotIfDue(slot: number, now: number): boolean {
     const exp = this.expireAtOf[slot];
-    if (exp === 0 || now <= exp || this.replica) return false;
+    if (!this.pastTtl(exp, now)) return false;
     this.expireSlot(slot);
     return true;
   }
@@ -661,6 +661,14 @@ export class Store implements Keyspace {
   private isExpired(slot: number): boolean {
     const exp = this.expireAtOf[slot];
     return exp !== 0 && !this.replica && this.now() > exp;
+  }
+
+  /**
+   * Whether an entry with expiry `exp` (0 = none) is gone at `now` (alive at its expiry ms, gone 1 ms later);
+   * never on a replica, whose keys go when the primary's DEL arrives.
+   */
+  private pastTtl(exp: number, now: number): boolean {
+    return exp !== 0 && now > exp && !this.replica;
   }
 
   /** Slot of a live key after lazy expiry, or -1. */

@@ -5,6 +5,7 @@
  */
 import type { OnModuleDestroy } from '@nestjs/common';
 import { Redis, ReplyError } from 'ioredis';
+import { splitAddress } from '../../../../libs/cluster/src/address.js';
 
 /** The node could not be reached (refused, closed, timed out); reply errors (`-ERR ...`) are not this. */
 export class NodeUnreachableError extends Error {
@@ -66,10 +67,8 @@ export class NodePool implements OnModuleDestroy {
   }
 
   private async open(address: string): Promise<Redis> {
-    const colon = address.lastIndexOf(':');
     const redis = new Redis({
-      host: address.slice(0, colon),
-      port: Number(address.slice(colon + 1)),
+      ...splitAddress(address),
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,

@@ -10,6 +10,7 @@ import type { Engine } from '../../../../libs/engine/src/engine.js';
 import { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
 import { GossipBus } from '../../../../libs/cluster/src/gossip-bus.js';
 import { Membership, type BusAddress } from '../../../../libs/cluster/src/membership.js';
+import { splitAddress } from '../../../../libs/cluster/src/address.js';
 import { SLOT_COUNT, keySlot } from '../../../../libs/cluster/src/slots.js';
 import type { Topology } from '../../../../libs/cluster/src/topology.js';
 import { TOPOLOGY_CHANNEL, topologyMessage } from '../../../../libs/cluster/src/topology-push.js';
@@ -36,8 +37,8 @@ export function announcedHost(config: ConfigStore): string {
 export function parseSeeds(value: string): BusAddress[] {
   if (value === '') return [];
   return value.split(',').map((seed) => {
-    const colon = seed.lastIndexOf(':');
-    return { host: seed.slice(0, colon), busPort: Number(seed.slice(colon + 1)) };
+    const { host, port } = splitAddress(seed); // checked by the seeds parameter's validation
+    return { host, busPort: port };
   });
 }
 

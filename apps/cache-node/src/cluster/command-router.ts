@@ -8,7 +8,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { CommandExecutor } from '../../../../libs/engine/src/commands/command-executor.js';
 import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { ReplyError } from '../../../../libs/engine/src/commands/value-reply.js';
-import { keySlot } from '../../../../libs/cluster/src/slots.js';
+import { groupBySlot } from '../../../../libs/cluster/src/slots.js';
 import { PeerLinks } from './peer-links.js';
 
 /** A forwarded command that meets MOVED again (the topology changed meanwhile) follows at most this many more. */
@@ -47,13 +47,7 @@ export class CommandRouter {
     };
     const all = keys.map((_, i) => i);
     if (this.server.cluster === undefined) return this.call(build(all));
-    const groups = new Map<number, number[]>();
-    for (const i of all) {
-      const slot = keySlot(keys[i]!);
-      const group = groups.get(slot);
-      if (group === undefined) groups.set(slot, [i]);
-      else group.push(i);
-    }
+    const groups = groupBySlot(keys);
     if (groups.size === 1) return this.call(build(all));
     const parts = [...groups.values()];
     return Promise.all(parts.map((indexes) => this.call(build(indexes)))).then((replies) => {

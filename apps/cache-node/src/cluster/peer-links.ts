@@ -5,6 +5,7 @@
  */
 import { Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
+import { splitAddress } from '../../../../libs/cluster/src/address.js';
 import { PEER_CLIENT_NAME } from '../../../../libs/engine/src/commands/cluster-gate.js';
 
 @Injectable()
@@ -15,10 +16,8 @@ export class PeerLinks implements OnApplicationShutdown {
   to(address: string): Redis {
     let redis = this.links.get(address);
     if (redis === undefined) {
-      const colon = address.lastIndexOf(':');
       redis = new Redis({
-        host: address.slice(0, colon),
-        port: Number(address.slice(colon + 1)),
+        ...splitAddress(address),
         connectionName: PEER_CLIENT_NAME,
         // ioredis 6's auto-pipelining throws (outside any promise) on callBuffer; replies are pipelined anyway.
         enableAutoPipelining: false,

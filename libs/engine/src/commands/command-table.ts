@@ -10,7 +10,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { hashCommands } from './hashes.js';
 import { setCommands } from './sets.js';
-import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, transactionCommands, unwatchAll, type MultiState } from './transactions.js';
+import { MULTI_CONTROL_COMMANDS, NOT_IN_MULTI, discardTransaction, transactionCommands, type MultiState } from './transactions.js';
 import type { ClusterGate, QueuedCommand } from './cluster-gate.js';
 import { sortedSetCommands } from './sorted-sets.js';
 import { blockingSortedSetCommands } from './sorted-set-blocking.js';
@@ -106,7 +106,7 @@ export class CommandTable {
 
   /** Case-insensitive lookup. */
   lookup(name: string): CommandSpec | undefined {
-    return (this.byName.get(name) ?? this.byName.get(name.toLowerCase()))?.spec;
+    return this.entryNamed(name)?.spec;
   }
 
   all(): IterableIterator<CommandSpec> {
@@ -119,8 +119,7 @@ export class CommandTable {
 
   execute(ctx: CommandContext, args: string[]): void {
     const { reply, server } = ctx;
-    let entry = this.byName.get(args[0]);
-    if (entry === undefined) entry = this.byName.get(args[0].toLowerCase());
+    let entry = this.entryNamed(args[0]);
     if (entry === undefined) {
       server.totalErrorReplies++;
       if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
@@ -129,7 +128,7 @@ export class CommandTable {
       return;
     }
     if (entry.spec.subcommands !== undefined && args.length > 1) {
-      const sub = this.subEntries.get(`${entry.spec.name}|${args[1].toLowerCase()}`);
+      const sub = this.subEntry(entry, args[1]);
       if (sub === undefined) {
         if (!isHelp(args[1])) {
           server.totalErrorReplies++;
@@ -167,7 +166,7 @@ export class CommandTable {
         stats.rejectedCalls++;
         server.totalErrorReplies++;
         // As Redis: a refused EXEC discards the transaction, a refused command inside MULTI flags it.
-        if (entry.exec) this.discard(ctx);
+        if (entry.exec) discardTransaction(ctx);
         else if (multi !== undefined) multi.aborted = true;
         reply.error(error);
         return;
@@ -245,21 +244,20 @@ export class CommandTable {
     if (multi === undefined) return undefined; // EXEC without MULTI replies its own error
     const queued: QueuedCommand[] = [];
     for (const args of multi.queue) {
-      const found = this.byName.get(args[0]) ?? this.byName.get(args[0].toLowerCase());
-      const entry = found === undefined ? undefined : this.subEntryOf(found, args);
+      let entry = this.entryNamed(args[0]);
+      if (entry?.spec.subcommands !== undefined && args.length > 1) entry = this.subEntry(entry, args[1]) ?? entry;
       if (entry !== undefined && entry.keyed) queued.push({ spec: entry.spec, args });
     }
     return queued.length === 0 ? undefined : cluster.checkTransaction(queued);
   }
 
-  private subEntryOf(entry: Entry, args: readonly string[]): Entry {
-    if (entry.spec.subcommands === undefined || args.length < 2) return entry;
-    return this.subEntries.get(`${entry.spec.name}|${args[1].toLowerCase()}`) ?? entry;
+  /** Case-insensitive, without `toLowerCase` for names sent all lower or all upper case. */
+  private entryNamed(name: string): Entry | undefined {
+    return this.byName.get(name) ?? this.byName.get(name.toLowerCase());
   }
 
-  private discard(ctx: CommandContext): void {
-    ctx.client.multi = undefined;
-    unwatchAll(ctx.engine.keyspace, ctx.client);
+  private subEntry(container: Entry, sub: string): Entry | undefined {
+    return this.subEntries.get(`${container.spec.name}|${sub.toLowerCase()}`);
   }
 
   /**

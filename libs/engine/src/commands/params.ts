@@ -1,3 +1,4 @@
+import { parseHostPort } from '../../../cluster/src/address.js';
 import type { ParamSpec } from './config-store.js';
 import type { EvictionPolicyName } from '../eviction/policy.js';
 
@@ -10,9 +11,7 @@ const POLICIES_IN_REDIS_ORDER: readonly EvictionPolicyName[] = [
 function validateSeeds(value: string): string | undefined {
   if (value === '') return undefined;
   for (const seed of value.split(',')) {
-    const colon = seed.lastIndexOf(':');
-    const port = Number(seed.slice(colon + 1));
-    if (colon < 1 || !/^\d+$/.test(seed.slice(colon + 1)) || port < 1 || port > 65535) return `seed "${seed}" is not host:port`;
+    if (parseHostPort(seed) === undefined) return `seed "${seed}" is not host:port`;
   }
   return undefined;
 }

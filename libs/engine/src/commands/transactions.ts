@@ -49,10 +49,15 @@ function multi(ctx: CommandContext): void {
   ctx.reply.ok();
 }
 
-function discard(ctx: CommandContext): void {
-  if (ctx.client.multi === undefined) return ctx.reply.error('ERR DISCARD without MULTI');
+/** Drop the client's transaction and its watched keys (DISCARD; an EXEC refused in cluster mode). */
+export function discardTransaction(ctx: CommandContext): void {
   ctx.client.multi = undefined;
   unwatchAll(ctx.engine.keyspace, ctx.client);
+}
+
+function discard(ctx: CommandContext): void {
+  if (ctx.client.multi === undefined) return ctx.reply.error('ERR DISCARD without MULTI');
+  discardTransaction(ctx);
   ctx.reply.ok();
 }
 
