@@ -26,7 +26,8 @@ describe('a 3-node cluster', () => {
   let owners: Array<number | undefined>;
 
   beforeAll(async () => {
-    cluster = await startTestCluster({ kind: 'ringcache', size: 3 });
+    // Without replicas: these tests count keys on their owners only (test/replication.spec.ts covers copies).
+    cluster = await startTestCluster({ kind: 'ringcache', size: 3, extraArgs: ['--replicas', '0'] });
     ports = cluster.nodes.map((node) => node.port);
   }, 30000);
 

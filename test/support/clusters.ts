@@ -43,6 +43,10 @@ export interface ClusterNodeHandle {
   readonly pid: number;
   /** Sends a signal (default SIGKILL) to the current process; pair with exited() for the ones that end it. */
   kill(signal?: NodeJS.Signals): void;
+  /** SIGSTOPs the current process: it keeps its sockets but answers nothing, as a node in a long GC pause or a frozen VM. */
+  pause(): void;
+  /** SIGCONTs a paused process. */
+  resume(): void;
   /** Resolves when the current process has exited (at once if it already has). */
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Starts the node again with the same ports and flags (after it exited), once its RESP port accepts connections. */
@@ -308,13 +312,18 @@ function redisKind(dir: string, flags: string[]): Kind {
 }
 
 /** Every node in `ports` is ok, knows exactly `ports.length` nodes and reports the same current epoch. */
-async function agreed(ports: readonly number[]): Promise<boolean> {
+async function agreed(ports: readonly number[], kind: ClusterKind): Promise<boolean> {
   try {
     const infos = await Promise.all(ports.map((port) => clusterInfo(port)));
-    return infos.every(
+    const settled = infos.every(
       (info) => info.cluster_state === 'ok' && info.cluster_known_nodes === String(ports.length)
-        && info.cluster_current_epoch === infos[0]!.cluster_current_epoch,
+        && info.cluster_current_epoch === infos[0]!.cluster_current_epoch
+        // A ringcache member that joins copies its slots first (syncing): ready once every member owns slots.
+        && (kind === 'redis' || info.cluster_size === String(ports.length)),
     );
+    if (!settled) return false;
+    const tables = await Promise.all(ports.map(async (port) => slotOwnerPorts(await clusterSlots(port)).join()));
+    return tables.every((table) => table === tables[0]);
   } catch {
     return false;
   }
@@ -367,6 +376,8 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       return procs[i]!.proc.pid!;
     },
     kill: (signal = 'SIGKILL') => void procs[i]!.proc.kill(signal),
+    pause: () => void procs[i]!.proc.kill('SIGSTOP'),
+    resume: () => void procs[i]!.proc.kill('SIGCONT'),
     exited: () => exitOf(procs[i]!.proc),
     output: () => procs[i]!.output(),
     async restart() {
@@ -380,7 +391,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     await Promise.all(procs.map((proc, i) => untilListening(proc, ports[i]!)));
     for (let i = 0; i < size; i++) nodes.push(await handle(i));
     await spec.form(ports, busPorts);
-    await waitFor(() => agreed(ports), readyTimeoutMs, `${size} ${kind} cluster nodes to be ok on one epoch`);
+    await waitFor(() => agreed(ports, kind), readyTimeoutMs, `${size} ${kind} cluster nodes to be ok on one epoch`);
   } catch (err) {
     await stop();
     throw err;
@@ -406,7 +417,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
       await untilListening(start(i), ports[i]!);
       nodes.push(await handle(i));
       await spec.join(ports[i]!, busPorts[i]!, livePorts());
-      await waitFor(() => agreed(livePorts()), readyTimeoutMs, `node ${ports[i]} to join the ${kind} cluster`);
+      await waitFor(() => agreed(livePorts(), kind), readyTimeoutMs, `node ${ports[i]} to join the ${kind} cluster`);
       return nodes[i]!;
     },
   };

@@ -1,7 +1,8 @@
 /**
  * CLUSTER SLOTS, SHARDS, NODES and INFO replies from a Topology, in Redis 7.0's formats (recorded from a
  * real 7.0.15 cluster, see cluster-replies.spec.ts), so redis-cli -c, redis-benchmark --cluster and ioredis
- * Cluster read them unchanged. Every node is a master; replicas come with replication.
+ * Cluster read them unchanged. Every node is a master (of its own slots); CLUSTER SLOTS lists each range's
+ * replicas after its master, as Redis's, so clients that read from replicas (READONLY) find them.
  */
 import type { Reply } from '../../engine/src/commands/reply.js';
 import { SLOT_COUNT } from './slots.js';
@@ -20,18 +21,23 @@ export interface NodeHealth {
  * in 7.0 (`*0` in RESP2, `%0` in RESP3), which Reply.map(0) writes for both.
  */
 export function replyClusterSlots(reply: Reply, topology: Topology): void {
-  const ranges = topology.slotRanges();
+  const ranges = topology.slotReplicaRanges();
   reply.array(ranges.length);
-  for (const { start, end, node } of ranges) {
-    reply.array(3);
+  for (const { start, end, node, replicas = [] } of ranges) {
+    reply.array(3 + replicas.length);
     reply.integer(start);
     reply.integer(end);
-    reply.array(4);
-    reply.bulk(node.host);
-    reply.integer(node.port);
-    reply.bulk(node.id);
-    reply.map(0);
+    slotsNode(reply, node);
+    for (const replica of replicas) slotsNode(reply, replica);
   }
+}
+
+function slotsNode(reply: Reply, node: ClusterNode): void {
+  reply.array(4);
+  reply.bulk(node.host);
+  reply.integer(node.port);
+  reply.bulk(node.id);
+  reply.map(0);
 }
 
 /**

@@ -136,6 +136,47 @@ describe('ClusterState', () => {
     expect(state.ok).toBe(true);
   });
 
+  it('serves a READONLY client reads of the slots it replicates, and redirects the rest', () => {
+    const { state, learn, run, ctx } = cluster();
+    ctx.server.clusterEnabled = true;
+    learn([member(2), member(3)], 1);
+    const replicated = keyOwnedBy(state.topology, member(1).id, true);
+    const other = (() => {
+      for (let i = 0; ; i++) {
+        const key = `other:${i}`;
+        if (keySlot(key) !== keySlot(replicated) && state.topology.ownerOfSlot(keySlot(key)).id !== member(1).id) return key;
+      }
+    })();
+    state.setReplicaPredicate((slot) => slot === keySlot(replicated));
+    const moved = (key: string): string => {
+      const owner = state.topology.ownerOfSlot(keySlot(key));
+      return `-MOVED ${keySlot(key)} ${owner.host}:${owner.port}`;
+    };
+    expect(run('GET', replicated)).toBe(moved(replicated)); // READWRITE is the default
+    expect(run('READONLY')).toBe('+OK');
+    expect(run('GET', replicated)).toBeNull();
+    expect(run('SET', replicated, 'v')).toBe(moved(replicated)); // writes go to the primary
+    expect(run('GET', other)).toBe(moved(other)); // a slot not held here at all
+    run('MULTI');
+    run('GET', replicated);
+    run('EXISTS', replicated);
+    expect(run('EXEC')).toEqual([null, 0]);
+    run('MULTI');
+    expect(run('DEL', replicated)).toBe(moved(replicated)); // checked as it is queued
+    expect(run('EXEC')).toBe('-EXECABORT Transaction discarded because of previous errors.');
+    // At EXEC (the table may have changed since queueing), a transaction with a write is a write.
+    const get = { spec: table.lookup('get')!, args: ['GET', replicated] };
+    const del = { spec: table.lookup('del')!, args: ['DEL', replicated] };
+    expect(state.checkTransaction([get], true)).toBeUndefined();
+    expect(state.checkTransaction([get, del], true)).toBe(moved(replicated).slice(1));
+    expect(state.checkTransaction([get], false)).toBe(moved(replicated).slice(1));
+    expect(run('READWRITE')).toBe('+OK');
+    expect(run('GET', replicated)).toBe(moved(replicated));
+    run('READONLY');
+    state.setReplicaPredicate(undefined); // replication stopped
+    expect(run('GET', replicated)).toBe(moved(replicated));
+  });
+
   it('tells listeners about each new topology, and only then', () => {
     const { state, learn } = cluster();
     const seen: number[] = [];
@@ -250,4 +291,43 @@ describe('CLUSTER', () => {
       expect((ctx.reply.take() as ReplyError).message).toBe(CLUSTER_DISABLED);
     }
   });
+
+  describe('syncing members and the freeze guard', () => {
+    it('a syncing member is known but owns nothing until it serves; the target table already gives it slots', () => {
+      const { state, learn } = cluster({ replicas: 1 });
+      learn([member(2), { ...member(3), syncing: true }], 2);
+      expect(state.topology.nodes.map((n) => n.port)).toEqual([7001, 7002]);
+      expect(state.target.nodes.map((n) => n.port)).toEqual([7001, 7002, 7003]);
+      expect(state.target.rangesOf(member(3).id).length).toBeGreaterThan(0);
+      // Replica placement: every slot's one replica is the other serving member.
+      for (const slot of [0, 5000, 16383]) {
+        const owner = state.topology.ownerOfSlot(slot).id;
+        expect(state.topology.replicasOfSlot(slot).map((n) => n.id)).toEqual([owner === member(1).id ? member(2).id : member(1).id]);
+      }
+      learn([member(2), member(3, 'alive', 2)], 3);
+      expect(state.topology.nodes.map((n) => n.port)).toEqual([7001, 7002, 7003]);
+      expect(state.target).toBe(state.topology);
+    });
+
+    it('after a gap between heartbeats, refuses writes with MOVED to the first replica, and serves reads', () => {
+      const { state, learn, run } = cluster({ replicas: 1, freezeMs: 1000, freezeHoldMs: 60_000 });
+      learn([member(1), member(2)], 1);
+      const key = keyOwnedBy(state.topology, member(1).id);
+      const slot = keySlot(key);
+      state.heartbeat(Date.now() - 5000); // the last beat, 5 s ago: the process was stopped since
+      expect(run('SET', key, 'v')).toBe(`-MOVED ${slot} 127.0.0.1:7002`);
+      expect(run('GET', key)).toBe(null);
+      state.heartbeat();
+      expect(run('SET', key, 'v')).toBe(`-MOVED ${slot} 127.0.0.1:7002`); // still held
+    });
+
+    it('without heartbeats (no guard) and after a short gap, writes run', () => {
+      const { state, run } = cluster({ freezeMs: 1000 });
+      expect(run('SET', 'k', 'v')).toBe('+OK');
+      state.heartbeat(Date.now() - 500);
+      state.heartbeat();
+      expect(run('SET', 'k', 'v')).toBe('+OK');
+    });
+  });
 });
+

@@ -7,6 +7,7 @@ import type { CommandSpec } from '../../engine/src/commands/command.js';
 import type { ClusterGate, QueuedCommand } from '../../engine/src/commands/cluster-gate.js';
 import type { MemberInfo, Membership } from './membership.js';
 import type { RingOptions } from './ring.js';
+import { replicaTable } from './replicas.js';
 import { CROSSSLOT_ERROR, CROSS_SLOT, NO_KEYS, commandSlot, movedError } from './routing.js';
 import { SLOT_COUNT } from './slots.js';
 import { Topology, type ClusterNode } from './topology.js';
@@ -24,6 +25,15 @@ export interface ClusterStateOptions {
    * slot, so it counts as down (CLUSTERDOWN) until then.
    */
   joining?: boolean;
+  /** Replicas per slot (the `replicas` parameter): each topology carries the replica placement for it. Default 0. */
+  replicas?: number;
+  /**
+   * Freeze guard: a gap of more than this between heartbeat() calls (the process was stopped, or its event
+   * loop stalled) makes the node refuse writes for `freezeHoldMs`, long enough to hear whether the cluster
+   * failed it over meanwhile. Default 2500 / 5000 ms (half the node timeout, and the node timeout).
+   */
+  freezeMs?: number;
+  freezeHoldMs?: number;
 }
 
 /** Suspect and failed members, as CLUSTER NODES/SHARDS/INFO print them. */
@@ -35,6 +45,8 @@ export interface ClusterHealth {
 export class ClusterState implements ClusterGate {
   readonly self: ClusterNode;
   private current: Topology;
+  /** The table once the syncing members serve too: what they copy their slots toward (== current when none syncs). */
+  private next: Topology;
   /** 1 for each slot this node owns in `current`: the per-command check reads one byte. */
   private mine = new Uint8Array(SLOT_COUNT);
   private health: ClusterHealth = { suspect: new Set(), failed: new Set() };
@@ -44,6 +56,13 @@ export class ClusterState implements ClusterGate {
   private majority = true;
   private joining: boolean;
   private readonly listeners: ((topology: Topology) => void)[] = [];
+  /** Date.now() of the last heartbeat (0: the node calls none, no guard), and until when writes are refused after a freeze. */
+  private lastBeat = 0;
+  private heldUntil = 0;
+  private readonly freezeMs: number;
+  private readonly freezeHoldMs: number;
+  /** Whether this node holds a slot as a replica (setReplicaPredicate); undefined without replication. */
+  private replicates: ((slot: number) => boolean) | undefined = undefined;
 
   constructor(
     readonly membership: Membership,
@@ -52,7 +71,10 @@ export class ClusterState implements ClusterGate {
   ) {
     this.self = self;
     this.joining = options.joining === true;
+    this.freezeMs = options.freezeMs ?? 2500;
+    this.freezeHoldMs = options.freezeHoldMs ?? 5000;
     this.current = new Topology([self], membership.epoch, options.ring);
+    this.next = this.current;
     this.mine.fill(1);
     this.update(membership.members());
     membership.onChange((members) => this.update(members));
@@ -60,6 +82,11 @@ export class ClusterState implements ClusterGate {
 
   get topology(): Topology {
     return this.current;
+  }
+
+  /** The topology with the syncing members in the ring: where each of them will own slots once it has copied them. */
+  get target(): Topology {
+    return this.next;
   }
 
   /** Redis's cluster_state: 'ok' while this node reaches a majority of the members it knows. */
@@ -94,14 +121,22 @@ export class ClusterState implements ClusterGate {
     };
   }
 
-  check(spec: CommandSpec, args: readonly string[], write: boolean): string | undefined {
+  /**
+   * Let READONLY clients read the slots `predicate` says this node holds as a replica (the replication
+   * runtime's `replicates`); undefined (the default) redirects every slot this node does not own.
+   */
+  setReplicaPredicate(predicate: ((slot: number) => boolean) | undefined): void {
+    this.replicates = predicate;
+  }
+
+  check(spec: CommandSpec, args: readonly string[], write: boolean, readOnly: boolean): string | undefined {
     const slot = commandSlot(spec, args);
     if (slot === NO_KEYS) return undefined;
     if (slot === CROSS_SLOT) return CROSSSLOT_ERROR;
-    return this.admit(slot, write);
+    return this.admit(slot, write, readOnly);
   }
 
-  checkTransaction(queue: readonly QueuedCommand[]): string | undefined {
+  checkTransaction(queue: readonly QueuedCommand[], readOnly: boolean): string | undefined {
     let slot = NO_KEYS;
     let write = false;
     for (const { spec, args } of queue) {
@@ -111,19 +146,50 @@ export class ClusterState implements ClusterGate {
       slot = s;
       write ||= spec.flags.includes('write');
     }
-    return slot === NO_KEYS ? undefined : this.admit(slot, write);
+    return slot === NO_KEYS ? undefined : this.admit(slot, write, readOnly);
   }
 
-  /** As getNodeByQuery after the slot is known: a down cluster refuses first, then the owner decides. */
-  private admit(slot: number, write: boolean): string | undefined {
+  /**
+   * As getNodeByQuery after the slot is known: a down cluster refuses first, then the owner decides; a
+   * READONLY client's read of a slot this node replicates is served here, as Redis serves it on a replica.
+   */
+  private admit(slot: number, write: boolean, readOnly: boolean): string | undefined {
     if (!this.majority && (!this.options.allowReadsWhenDown || write)) {
       return this.options.allowReadsWhenDown ? CLUSTERDOWN_READONLY_ERROR : CLUSTERDOWN_ERROR;
     }
-    return this.mine[slot] === 1 ? undefined : movedError(slot, this.current.ownerOfSlot(slot));
+    if (this.mine[slot] === 1) return write && this.frozen() ? this.notAfterFreeze(slot) : undefined;
+    if (readOnly && !write && this.replicates !== undefined && this.replicates(slot)) return undefined;
+    return movedError(slot, this.current.ownerOfSlot(slot));
+  }
+
+  /**
+   * Called about every 100 ms by the node. After a gap longer than freezeMs (SIGSTOP, a stalled loop) the
+   * cluster may have failed this node over meanwhile, and the client input that arrived during the gap runs
+   * before any gossip saying so: writes are refused for freezeHoldMs, so a stale primary never acknowledges a
+   * write the new primary will not have (no two primaries accepting writes for a slot).
+   */
+  heartbeat(now = Date.now()): void {
+    if (this.lastBeat !== 0 && now - this.lastBeat > this.freezeMs) this.heldUntil = Math.max(this.heldUntil, now + this.freezeHoldMs);
+    this.lastBeat = now;
+  }
+
+  /** Writes are held: a freeze was noticed (by a heartbeat, or by this write arriving after the gap). */
+  private frozen(): boolean {
+    if (this.lastBeat === 0) return false;
+    const now = Date.now();
+    if (now - this.lastBeat > this.freezeMs) this.heartbeat(now);
+    return now < this.heldUntil;
+  }
+
+  /** A write after a freeze goes where the slot would be if this node was failed over: its first replica. */
+  private notAfterFreeze(slot: number): string {
+    const replica = this.current.replicasOfSlot(slot)[0];
+    return replica === undefined ? CLUSTERDOWN_ERROR : movedError(slot, replica);
   }
 
   private update(members: readonly MemberInfo[]): void {
     const ring: ClusterNode[] = [];
+    const syncing: ClusterNode[] = [];
     const failedNodes: ClusterNode[] = [];
     const suspect = new Set<string>();
     const failed = new Set<string>();
@@ -138,7 +204,8 @@ export class ClusterState implements ClusterGate {
         continue;
       }
       if (member.state === 'suspect') suspect.add(member.id);
-      ring.push(node);
+      if (member.syncing === true) syncing.push(node);
+      else ring.push(node);
     }
     this.health = { suspect, failed };
     this.failedNodes = failedNodes;
@@ -146,14 +213,33 @@ export class ClusterState implements ClusterGate {
     if (members.length > 1) this.joining = false;
     this.majority = !this.joining && this.membership.reachableMajority();
     const epoch = this.membership.epoch;
-    // Nobody left to own slots (this node left a cluster of one): the old table stays, the cluster is down.
-    if (ring.length === 0) this.majority = false;
-    if (ring.length === 0 || (epoch === this.current.epoch && sameNodes(ring, this.current.nodes))) return;
-    this.current = new Topology(ring, epoch, this.options.ring);
+    // Nobody owns slots (this node left a cluster of one, or every member is still syncing): the old table
+    // stays and the cluster is down; the target is still worth knowing, so syncing members can start.
+    if (ring.length === 0) {
+      this.majority = false;
+      if (this.mine.includes(1)) this.mine = new Uint8Array(SLOT_COUNT);
+      if (syncing.length > 0 && !sameNodes(syncing, this.next.nodes)) {
+        this.next = this.topologyOf(syncing, epoch);
+        for (const listener of this.listeners) listener(this.current);
+      }
+      return;
+    }
+    const targetNodes = syncing.length === 0 ? ring : [...ring, ...syncing];
+    if (epoch === this.current.epoch && sameNodes(ring, this.current.nodes) && sameNodes(targetNodes, this.next.nodes)) return;
+    this.current = this.topologyOf(ring, epoch);
+    this.next = syncing.length === 0 ? this.current : this.topologyOf(targetNodes, epoch);
     const mine = new Uint8Array(SLOT_COUNT);
     for (const range of this.current.rangesOf(this.self.id)) mine.fill(1, range.start, range.end + 1);
     this.mine = mine;
     for (const listener of this.listeners) listener(this.current);
+  }
+
+  /** A topology of `nodes`, with the replica placement when replicas are configured. */
+  private topologyOf(nodes: readonly ClusterNode[], epoch: number): Topology {
+    const topology = new Topology(nodes, epoch, this.options.ring);
+    const count = this.options.replicas ?? 0;
+    if (count > 0) topology.setReplicas(replicaTable(topology.ring.members, count, this.options.ring), count);
+    return topology;
   }
 }
 

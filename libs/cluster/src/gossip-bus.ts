@@ -1,7 +1,7 @@
 /** The cluster bus: Membership's gossip over UDP, one compact-JSON datagram per message, with every inbound datagram validated. */
 import { createSocket } from 'node:dgram';
 import type { RemoteInfo, Socket } from 'node:dgram';
-import type { BusAddress, GossipMessage, GossipTransport, MemberInfo, MemberState, Membership } from './membership.js';
+import type { BusAddress, GossipHeader, GossipMessage, GossipTransport, MemberInfo, MemberState, Membership } from './membership.js';
 
 /**
  * Largest UDP payload over IPv4 (65535 - 20 IP - 8 UDP). A full-state `sync` must fit in one datagram: there is
@@ -159,7 +159,7 @@ export function decodeGossip(data: Buffer): GossipMessage | undefined {
   const from = member(value['from']);
   const epoch = value['epoch'];
   if (from === undefined || !isCount(epoch)) return undefined;
-  const header = { from, epoch };
+  const header: GossipHeader = { from, epoch };
   switch (value['type']) {
     case 'ping':
     case 'ack': {
@@ -194,9 +194,13 @@ const STATES: ReadonlySet<unknown> = new Set<MemberState>(['alive', 'suspect', '
 
 function member(value: unknown): MemberInfo | undefined {
   if (!isRecord(value)) return undefined;
-  const { id, host, port, busPort, incarnation, state } = value;
+  const { id, host, port, busPort, incarnation, state, syncing, quorum } = value;
   if (!isId(id) || !isHost(host) || !isPort(port) || !isPort(busPort) || !isCount(incarnation) || !STATES.has(state)) return undefined;
-  return { id, host, port, busPort, incarnation, state: state as MemberState };
+  if ((syncing !== undefined && syncing !== true) || (quorum !== undefined && quorum !== true)) return undefined;
+  const record: MemberInfo = { id, host, port, busPort, incarnation, state: state as MemberState };
+  if (syncing === true) record.syncing = true;
+  if (quorum === true) record.quorum = true;
+  return record;
 }
 
 function members(value: unknown): MemberInfo[] | undefined {

@@ -263,6 +263,19 @@ describe('Membership', () => {
       expect(cluster.node(i).reachableMajority()).toBe(true);
       expect(cluster.node(i).epoch).toBe(cluster.node(0).epoch);
     }
+    // The majority's verdict sent the minority back to syncing (its slots were failed over); the minority's
+    // verdict about the majority was only refuted.
+    expect(cluster.node(0).syncing).toBe(true);
+    expect(cluster.node(1).syncing).toBe(true);
+    for (const i of [2, 3, 4]) expect(cluster.node(i).syncing).toBe(false);
+    const epoch = cluster.node(0).epoch;
+    cluster.node(0).serve();
+    cluster.node(1).serve();
+    cluster.run(5_000);
+    for (let i = 0; i < 5; i++) {
+      expect(cluster.node(i).members().every((m) => m.syncing !== true)).toBe(true);
+      expect(cluster.node(i).epoch).toBeGreaterThan(epoch);
+    }
   });
 });
 

@@ -12,6 +12,17 @@ export interface MemberInfo {
   /** Raised only by the member itself: to refute a suspicion, and on restart (start time in ms, or passed in). */
   incarnation: number;
   state: MemberState;
+  /**
+   * Still copying the slots it is to own (a joining or returning member): known and probed, but not in the
+   * ring yet. Set only by the member itself; absent means serving.
+   */
+  syncing?: boolean;
+  /**
+   * On a `failed` or `left` verdict: the member that issued it reached a majority then, so the cluster moved the
+   * condemned member's slots on. Such a verdict sends a live member that hears it back to syncing; a minority's
+   * verdict is only refuted.
+   */
+  quorum?: boolean;
 }
 
 export interface BusAddress {
@@ -66,7 +77,9 @@ const STATE_RANK: Record<MemberState, number> = { alive: 0, suspect: 1, failed: 
 
 /** Whether update `a` replaces record `b` of the same member: higher incarnation wins, then left > failed > suspect > alive. */
 export function supersedes(a: MemberInfo, b: MemberInfo): boolean {
-  return a.incarnation > b.incarnation || (a.incarnation === b.incarnation && STATE_RANK[a.state] > STATE_RANK[b.state]);
+  if (a.incarnation !== b.incarnation) return a.incarnation > b.incarnation;
+  if (a.state !== b.state) return STATE_RANK[a.state] > STATE_RANK[b.state];
+  return a.quorum === true && b.quorum !== true; // a majority's verdict over a minority's
 }
 
 /** Members that own slots: a suspect keeps its slots until declared failed. */
@@ -74,9 +87,17 @@ function inRing(member: MemberInfo | undefined): boolean {
   return member !== undefined && (member.state === 'alive' || member.state === 'suspect');
 }
 
+/** Members that own slots now: in the ring and done syncing. */
+export function ownsSlots(member: MemberInfo | undefined): boolean {
+  return inRing(member) && member!.syncing !== true;
+}
+
 function copy(member: MemberInfo): MemberInfo {
   const { id, host, port, busPort, incarnation, state } = member;
-  return { id, host, port, busPort, incarnation, state };
+  const record: MemberInfo = { id, host, port, busPort, incarnation, state };
+  if (member.syncing === true) record.syncing = true;
+  if (member.quorum === true && (state === 'failed' || state === 'left')) record.quorum = true;
+  return record;
 }
 
 interface Probe {
@@ -203,6 +224,26 @@ export class Membership {
     this.retryJoin(this.clock.now());
   }
 
+  /** Whether this member is still syncing (not in the ring). */
+  get syncing(): boolean {
+    return this.self.syncing === true;
+  }
+
+  /**
+   * This member has copied the slots it is to own: it enters the ring (a higher incarnation, a new epoch),
+   * told to every member at once.
+   */
+  serve(): void {
+    if (this.self.syncing !== true || this.self.state === 'left') return;
+    delete this.self.syncing;
+    this.self.incarnation++;
+    this.broadcasts.set(this.self.id, 0);
+    this.setEpoch(this.currentEpoch + 1);
+    this.dirty();
+    this.announceRefutation();
+    this.notify();
+  }
+
   /** Announces `left` to every member in the ring; afterwards this instance ignores ticks and messages. */
   leave(): void {
     if (this.self.state === 'left') return;
@@ -224,7 +265,7 @@ export class Membership {
     const known = this.records.get(id);
     if (known === undefined || known === this.self || this.self.state === 'left') return false;
     if (known.state === 'left') return true;
-    const gone: MemberInfo = { ...known, state: 'left' };
+    const gone: MemberInfo = { ...known, state: 'left', quorum: this.reachableMajority() };
     if (this.apply(gone, this.clock.now())) this.setEpoch(this.currentEpoch + 1);
     this.announceFailure(gone);
     this.notify();
@@ -332,7 +373,7 @@ export class Membership {
     for (const [id, since] of this.suspectedAt) {
       const member = this.records.get(id);
       if (member?.state !== 'suspect' || now < since + this.suspicionTimeoutMs) continue;
-      const failed: MemberInfo = { ...member, state: 'failed' };
+      const failed: MemberInfo = { ...member, state: 'failed', quorum: this.reachableMajority() };
       if (this.apply(failed, now)) {
         this.setEpoch(this.currentEpoch + 1);
         this.announceFailure(failed);
@@ -416,12 +457,15 @@ export class Membership {
     else if (known?.state !== 'suspect' || known.incarnation !== record.incarnation) this.suspectedAt.set(record.id, now);
     this.broadcasts.set(record.id, 0);
     this.dirty();
-    return inRing(record) !== inRing(known);
+    return inRing(record) !== inRing(known) || ownsSlots(record) !== ownsSlots(known);
   }
 
   /** Any record about us that would beat our own (a suspicion, a verdict, an older life) is answered by a higher incarnation. */
   private refute(update: MemberInfo): void {
     if (!supersedes(update, this.self)) return;
+    // A majority's verdict (failed, or forgotten) means the cluster moved our slots on: what we hold is stale,
+    // so we come back as a syncing member and copy our slots from their current owners first.
+    if ((update.state === 'failed' || update.state === 'left') && update.quorum === true) this.self.syncing = true;
     this.self.incarnation = update.incarnation + 1;
     this.broadcasts.set(this.self.id, 0);
     this.refuted = true;

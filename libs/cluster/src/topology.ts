@@ -1,6 +1,7 @@
 /** The cluster as clients see it at one epoch: its nodes' addresses and which node owns each slot. */
 import { HashRing } from './ring.js';
 import type { RingOptions } from './ring.js';
+import { NO_REPLICA } from './replicas.js';
 import { SLOT_COUNT } from './slots.js';
 
 /** A member's identity and addresses. */
@@ -19,6 +20,8 @@ export interface SlotRange {
   start: number;
   end: number;
   node: ClusterNode;
+  /** The range's replicas, first replica first (empty without replication). */
+  replicas?: readonly ClusterNode[];
 }
 
 const NODE_ID = /^[0-9a-f]{40}$/;
@@ -34,6 +37,7 @@ export class Topology {
   readonly ring: HashRing;
   private readonly byId: ReadonlyMap<string, ClusterNode>;
   private ranges: SlotRange[] | undefined;
+  private replicaRanges: SlotRange[] | undefined;
 
   constructor(nodes: readonly ClusterNode[], epoch: number, ringOptions: RingOptions = {}) {
     if (!Number.isSafeInteger(epoch) || epoch < 0) throw new RangeError('epoch must be a non-negative integer');
@@ -46,6 +50,44 @@ export class Topology {
     this.nodes = this.ring.members.map((id) => this.byId.get(id)!);
   }
 
+  /**
+   * Replica placement (replicas.ts's replicaTable over the same members): entry slot * replicasPerSlot + r
+   * is the index in `nodes` of the slot's replica r + 1, NO_REPLICA where the cluster is too small.
+   */
+  private replicaIndexes: Uint16Array = new Uint16Array(0);
+  private replicaCount = 0;
+
+  /** Attaches the replica placement computed for these nodes (ClusterState does, when replicas > 0). */
+  setReplicas(table: Uint16Array, replicasPerSlot: number): void {
+    if (table.length !== SLOT_COUNT * replicasPerSlot) throw new RangeError('replica table size does not match');
+    this.replicaIndexes = table;
+    this.replicaCount = replicasPerSlot;
+    this.replicaRanges = undefined;
+  }
+
+  get replicasPerSlot(): number {
+    return this.replicaCount;
+  }
+
+  /** The slot's replicas, first replica first (empty without replication). */
+  replicasOfSlot(slot: number): ClusterNode[] {
+    const out: ClusterNode[] = [];
+    for (let r = 0; r < this.replicaCount; r++) {
+      const index = this.replicaIndexes[slot * this.replicaCount + r]!;
+      if (index !== NO_REPLICA) out.push(this.nodes[index]!);
+    }
+    return out;
+  }
+
+  /** Whether `id` holds a replica of `slot`. */
+  isReplica(slot: number, id: string): boolean {
+    for (let r = 0; r < this.replicaCount; r++) {
+      const index = this.replicaIndexes[slot * this.replicaCount + r]!;
+      if (index !== NO_REPLICA && this.nodes[index]!.id === id) return true;
+    }
+    return false;
+  }
+
   node(id: string): ClusterNode | undefined {
     return this.byId.get(id);
   }
@@ -55,20 +97,38 @@ export class Topology {
     return this.nodes[this.ring.owners[slot]!]!;
   }
 
-  /** Contiguous runs of one owner, ascending: the groups of CLUSTER SLOTS. Computed once. */
+  /** Contiguous runs of one owner, ascending (CLUSTER NODES, SHARDS). Computed once. */
   slotRanges(): readonly SlotRange[] {
-    if (this.ranges !== undefined) return this.ranges;
+    this.ranges ??= this.runs(false);
+    return this.ranges;
+  }
+
+  /** Contiguous runs of one owner and one replica set, with the replicas: the groups of CLUSTER SLOTS. Computed once. */
+  slotReplicaRanges(): readonly SlotRange[] {
+    if (this.replicaCount === 0) return this.slotRanges();
+    this.replicaRanges ??= this.runs(true);
+    return this.replicaRanges;
+  }
+
+  private runs(byReplicas: boolean): SlotRange[] {
     const owners = this.ring.owners;
     const ranges: SlotRange[] = [];
     let start = 0;
     for (let slot = 1; slot <= SLOT_COUNT; slot++) {
-      if (slot === SLOT_COUNT || owners[slot] !== owners[start]) {
-        ranges.push({ start, end: slot - 1, node: this.nodes[owners[start]!]! });
+      if (slot === SLOT_COUNT || owners[slot] !== owners[start] || (byReplicas && !this.sameReplicas(slot, start))) {
+        const range: SlotRange = { start, end: slot - 1, node: this.nodes[owners[start]!]! };
+        if (byReplicas) range.replicas = this.replicasOfSlot(start);
+        ranges.push(range);
         start = slot;
       }
     }
-    this.ranges = ranges;
     return ranges;
+  }
+
+  private sameReplicas(a: number, b: number): boolean {
+    const n = this.replicaCount;
+    for (let r = 0; r < n; r++) if (this.replicaIndexes[a * n + r] !== this.replicaIndexes[b * n + r]) return false;
+    return true;
   }
 
   /** The ranges of one node, ascending (CLUSTER SHARDS, CLUSTER NODES). */

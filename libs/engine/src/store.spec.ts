@@ -3,6 +3,10 @@ import fc from 'fast-check';
 import { FakeClock } from './clock.js';
 import { seeded } from './commands/test-kit.js';
 import { ENTRY_OVERHEAD, Store, type RemovalReason } from './store.js';
+import { Engine } from './engine.js';
+import { activeExpireCycle } from './expiry.js';
+import { createEvictionPolicy } from './eviction/create.js';
+import { EVICTION_POLICY_NAMES } from './eviction/policy.js';
 import type { AggregateValue } from './value.js';
 
 function makeStore(initialCapacity?: number) {
@@ -414,5 +418,167 @@ describe('Store dirty counter and replica mode', () => {
       ['a', clock.now() - 90],
       ['b', clock.now() - 1],
     ]);
+  });
+});
+
+describe('Store hash slot lists (cluster mode)', () => {
+  /** Hash slot = the key's first char code mod 4. */
+  const slotOf = (key: string): number => key.charCodeAt(0) % 4;
+
+  it('finds, counts and drops a hash slot\'s keys without a walk, across removals, pool growth and flushes', () => {
+    const { store } = makeStore(16);
+    store.set(0, 'a0', 'v'); // 'a' = 97: hash slot 1
+    store.countKeysByHashSlot(slotOf, 4);
+    for (let i = 1; i < 40; i++) store.set(0, `a${i}`, 'v');
+    store.set(0, 'b', 'v'); // hash slot 2
+    store.set(1, 'a-db1', 'v'); // other databases have no hash slots
+    expect(store.keysInHashSlot(1)).toBe(40);
+    store.delete(0, 'a7');
+    store.delete(0, 'a39');
+    store.delete(0, 'a0');
+    expect(store.keysOfHashSlot(1, 100).sort()).toEqual([...store.keys(0)].filter((k) => k !== 'b').sort());
+    expect(store.keysOfHashSlot(1, 5)).toHaveLength(5);
+    expect([...store.hashSlotEntries(2)].map((e) => e.key)).toEqual(['b']);
+    expect(store.deleteHashSlots(Uint8Array.of(0, 1, 0, 0))).toBe(37);
+    expect(store.keysInHashSlot(1)).toBe(0);
+    expect([...store.keys(0)]).toEqual(['b']);
+    store.flushAll();
+    expect(store.keysInHashSlot(2)).toBe(0);
+    store.set(0, 'b2', 'v');
+    expect(store.keysOfHashSlot(2, 10)).toEqual(['b2']);
+  });
+});
+
+describe('Store foreign (replica-held) hash slots', () => {
+  /** Keys starting with "f" are in hash slot 1, held as a replica copy; the others in hash slot 0, owned. */
+  const slotOf = (key: string): number => (key.startsWith('f') ? 1 : 0);
+  const FOREIGN_MASK = Uint8Array.of(0, 1);
+
+  function foreignStore() {
+    const made = makeStore();
+    made.store.countKeysByHashSlot(slotOf, 2);
+    made.store.setForeignSlots(FOREIGN_MASK);
+    return made;
+  }
+
+  it('needs keys counted by hash slot', () => {
+    expect(() => makeStore().store.setForeignSlots(FOREIGN_MASK)).toThrow(/countKeysByHashSlot/);
+  });
+
+  it('never expires a foreign key lazily: lookups, writes, a past EXPIRE, KEYS, SCAN, RANDOMKEY', () => {
+    const { clock, store, removed } = foreignStore();
+    store.set(0, 'f1', '1', clock.now() + 10);
+    store.set(0, 'f2', '1');
+    store.set(0, 'o1', '1', clock.now() + 10);
+    store.set(0, 'o2', '1', clock.now() + 10);
+    store.set(0, 'o3', '1', clock.now() + 10);
+    clock.advance(11);
+    expect(store.lookupRead(0, 'f1')).toBe('1');
+    expect(store.lookupWrite(0, 'f1')).toBe('1');
+    expect(store.has(0, 'f1')).toBe(true);
+    expect(store.setExpireAt(0, 'f2', clock.now() - 1)).toBe(true);
+    expect(store.has(0, 'f2')).toBe(true);
+    expect(store.lookupRead(0, 'o1')).toBeUndefined();
+    expect([...store.keys(0)].sort()).toEqual(['f1', 'f2']);
+    expect(store.randomKey(0)).toMatch(/^f/);
+    const seen: string[] = [];
+    expect(store.scan(0, 0, 10, (k) => seen.push(k))).toBe(0);
+    expect(seen.sort()).toEqual(['f1', 'f2']);
+    expect(removed.map((r) => r[1]).sort()).toEqual(['o1', 'o2', 'o3']);
+    expect(store.expireAt(0, 'f1')).toBe(clock.now() - 1);
+    // An owned key given a past time still goes at once.
+    store.set(0, 'o4', '1');
+    expect(store.setExpireAt(0, 'o4', clock.now() - 1)).toBe(true);
+    expect(store.has(0, 'o4')).toBe(false);
+  });
+
+  it('leaves foreign keys to the active expiry cycle, in both its exhaustive and its sampling loops', () => {
+    for (const perKind of [5, 300]) {
+      const { clock, store } = foreignStore();
+      for (let i = 0; i < perKind; i++) {
+        store.set(0, `f${i}`, 'v', clock.now() + 10);
+        store.set(0, `o${i}`, 'v', clock.now() + 10);
+      }
+      clock.advance(11);
+      let expired = 0;
+      // The foreign share dilutes the cycle's stale estimate, so it may take several cycles.
+      for (let cycle = 0; cycle < 1000 && store.volatileSize() > perKind; cycle++) expired += activeExpireCycle(store, clock.now());
+      expect(expired).toBe(perKind);
+      expect([...store.keys(0)].every((k) => k.startsWith('f'))).toBe(true);
+      expect(store.size(0)).toBe(perKind);
+    }
+  });
+
+  it('turns foreign keys into owned ones when the mask drops their hash slot, and back', () => {
+    const { clock, store } = foreignStore();
+    store.set(0, 'f1', '1', clock.now() + 10);
+    store.set(0, 'f2', '1');
+    clock.advance(11);
+    expect(store.evictableCount(false)).toBe(0);
+    expect(store.has(0, 'f1')).toBe(true);
+    store.setForeignSlots(undefined);
+    expect(store.evictableCount(false)).toBe(2);
+    expect(store.evictableCount(true)).toBe(1);
+    expect(store.has(0, 'f1')).toBe(false);
+    store.setForeignSlots(FOREIGN_MASK);
+    expect(store.evictableCount(false)).toBe(0);
+    store.setForeignSlots(new Uint8Array(2)); // all zero: none foreign
+    expect(store.evictableCount(false)).toBe(1);
+  });
+
+  it('never picks a foreign key as an eviction victim, whatever the policy', () => {
+    for (const name of EVICTION_POLICY_NAMES) {
+      const { clock, store } = foreignStore();
+      store.trackFrequency = name.endsWith('-lfu');
+      // Foreign keys are the oldest, least used and soonest to expire: each policy would pick them first.
+      for (let i = 0; i < 30; i++) store.set(0, `f${i}`, 'v', clock.now() + 1000 + i);
+      for (let i = 0; i < 30; i++) store.set(0, `fp${i}`, 'v');
+      clock.advance(60_000);
+      for (let i = 0; i < 10; i++) store.set(0, `o${i}`, 'v', i % 2 === 0 ? clock.now() + 100_000 : 0);
+      for (let i = 0; i < 10; i++) for (let j = 0; j < 5; j++) store.lookupRead(0, `o${i}`);
+      const policy = createEvictionPolicy(name);
+      const evicted: string[] = [];
+      for (let slot = policy.selectVictim(store, 5); slot >= 0; slot = policy.selectVictim(store, 5)) {
+        evicted.push(store.slotKey(slot) as string);
+        store.evictSlot(slot);
+      }
+      const expected = name === 'noeviction' ? [] : name.startsWith('volatile') ? ['o0', 'o2', 'o4', 'o6', 'o8'] : Array.from({ length: 10 }, (_, i) => `o${i}`);
+      expect([name, evicted.sort()]).toEqual([name, expected.sort()]);
+      expect(store.size(0)).toBe(60 + 10 - expected.length);
+    }
+  });
+
+  it('refuses writes as noeviction does once only foreign keys remain (Engine: OOM)', () => {
+    const engine = new Engine({ clock: new FakeClock(), maxmemory: 2000, maxmemoryPolicy: 'allkeys-lru' });
+    engine.keyspace.countKeysByHashSlot(slotOf, 2);
+    engine.keyspace.setForeignSlots(FOREIGN_MASK);
+    engine.keyspace.set(0, 'o1', 'v');
+    for (let i = 0; i < 20; i++) engine.keyspace.set(0, `f${i}`, 'x'.repeat(100));
+    expect(engine.freeMemoryIfNeeded()).toBe(false);
+    expect(engine.stats.evictedKeys).toBe(1);
+    expect(engine.stats.oomRejections).toBe(1);
+    expect(engine.keyspace.size(0)).toBe(20);
+    engine.keyspace.setForeignSlots(undefined);
+    expect(engine.freeMemoryIfNeeded()).toBe(true);
+  });
+
+  it('keeps owned keys behaving as usual: LRU order, lazy expiry, counts', () => {
+    const { clock, store } = foreignStore();
+    store.set(0, 'f0', 'v');
+    store.set(0, 'a', 'v');
+    clock.advance(1);
+    store.set(0, 'b', 'v', clock.now() + 5);
+    clock.advance(1);
+    store.lookupRead(0, 'a');
+    store.lookupRead(0, 'f0');
+    expect(store.slotKey(store.lruTail(false))).toBe('b');
+    expect(store.slotKey(store.lruTail(true))).toBe('b');
+    store.persist(0, 'b'); // moves it to the front, as any command's lookup
+    expect(store.slotKey(store.lruTail(false))).toBe('a');
+    expect(store.lruTail(true)).toBe(-1);
+    expect(store.evictableCount(false)).toBe(2);
+    store.delete(0, 'f0');
+    expect(store.evictableCount(false)).toBe(2);
+    expect(store.totalKeys()).toBe(2);
   });
 });

@@ -54,6 +54,7 @@ export const ENTRY_OVERHEAD = 132;
  *   M_PREV, M_NEXT  recency links by slot index, -1 ends a list
  *   M_TOUCHED       access time, ms since the store's epoch, wrapping at 2^32 (49 days; Redis: 194 days)
  *   M_LFU           LFU counter (bits 0-7) | LFU minute (bits 8-23) | 1 << 24 if the slot has a TTL
+ *                   | 1 << 25 if the key is replica-held (a foreign hash slot); bits 24-25 name its recency list
  */
 const META_WORDS = 4;
 const M_PREV = 0;
@@ -61,9 +62,15 @@ const M_NEXT = 1;
 const M_TOUCHED = 2;
 const M_LFU = 3;
 const VOLATILE_BIT = 1 << 24;
+/** A database-0 key whose hash slot this node holds as a replica copy (setForeignSlots). */
+const FOREIGN_BIT = 1 << 25;
+const LIST_SHIFT = 24;
 /** Database byte of a free slot. */
 const FREE = 255;
-/** Recency lists: keys without a TTL, keys with one. */
+/**
+ * Recency lists, indexed by bits 24-25 of M_LFU: owned keys without a TTL, with one, then foreign keys without
+ * and with one. Eviction reads only the first two, so a foreign key is never a victim and costs nothing to skip.
+ */
 const PERSISTENT = 0;
 const VOLATILE = 1;
 /** Accesses between real clock reads for the cached access time. */
@@ -125,8 +132,8 @@ export class Store implements Keyspace {
   private freeTop = 0;
 
   // ---- recency lists: head = most recent, tail = least recent ----
-  private readonly heads = new Int32Array([-1, -1]);
-  private readonly tails = new Int32Array([-1, -1]);
+  private readonly heads = new Int32Array([-1, -1, -1, -1]);
+  private readonly tails = new Int32Array([-1, -1, -1, -1]);
 
   // ---- keys with a TTL: dense array for O(1) random picks ----
   private volatileSlots!: Int32Array;
@@ -139,6 +146,21 @@ export class Store implements Keyspace {
   /** Cluster mode: the hash slot of a key, and how many keys of database 0 each slot holds. */
   private hashSlotOf: ((key: string) => number) | undefined;
   private keysPerHashSlot: Uint32Array | undefined;
+  /**
+   * Cluster mode: each hash slot's database-0 entries as a doubly linked list through `hashSlotPrev/Next`,
+   * so that one hash slot's keys are found without a walk of the keyspace (snapshots, GETKEYSINSLOT,
+   * dropping lost slots). `hashSlotAt` keeps each entry's hash slot, so removal needs no CRC16.
+   * Empty arrays outside cluster mode: 10 bytes per entry only where they serve.
+   */
+  private hashSlotHeads: Int32Array | undefined;
+  private hashSlotAt = new Uint16Array(0);
+  private hashSlotPrev = new Int32Array(0);
+  private hashSlotNext = new Int32Array(0);
+  /** 1 = this node holds the hash slot as a replica copy (setForeignSlots); undefined when it holds none. */
+  private foreignSlots: Uint8Array | undefined;
+  /** Live entries, and entries with a TTL, that carry FOREIGN_BIT. */
+  private foreignTotal = 0;
+  private foreignVolatile = 0;
   /** Origin of M_TOUCHED times. */
   private readonly epoch: number;
   /** Cached access time; see accessTime(). */
@@ -261,9 +283,9 @@ export class Store implements Keyspace {
     const slot = this.liveSlot(db, key);
     if (slot < 0) return false;
     this.dirty++;
-    if (at <= this.now() && !this.replica) {
+    if (at <= this.now() && !this.keepsExpired(slot)) {
       // EXPIRE with a time already past deletes the key as a DEL would (Redis's checkAlreadyExpired); a
-      // replica, later than its primary, keeps it until the primary's DEL.
+      // replica (or a foreign key), later than its primary, keeps it until the primary's DEL.
       this.removeSlot(slot);
       return true;
     }
@@ -330,17 +352,21 @@ export class Store implements Keyspace {
     this.tails.fill(-1);
     this.liveTotal = 0;
     this.datasetBytes = 0;
+    this.foreignTotal = 0;
+    this.foreignVolatile = 0;
     this.keysPerHashSlot?.fill(0);
+    this.hashSlotHeads?.fill(-1);
   }
 
   // ==== Cluster mode: keys by hash slot (database 0, the only one a cluster node serves) ====
 
   /** Start counting keys per hash slot (CLUSTER COUNTKEYSINSLOT); keys already stored are counted now. */
   countKeysByHashSlot(slotOf: (key: string) => number, slots: number): void {
-    const counts = new Uint32Array(slots);
-    for (const key of this.maps[0].keys()) counts[slotOf(key)]++;
     this.hashSlotOf = slotOf;
-    this.keysPerHashSlot = counts;
+    this.keysPerHashSlot = new Uint32Array(slots);
+    this.hashSlotHeads = new Int32Array(slots).fill(-1);
+    this.allocateHashSlotLinks(this.capacity);
+    for (const [key, slot] of this.maps[0]) this.linkHashSlot(slot, slotOf(key));
   }
 
   /** Keys of database 0 in a hash slot, expired ones not yet removed included (as Redis). */
@@ -349,33 +375,74 @@ export class Store implements Keyspace {
   }
 
   /**
-   * Delete every key of database 0 whose hash slot is flagged in `slots` (a slot this node no longer owns), in
-   * one pass over the keyspace; returns how many went. Not counted as expired or evicted.
+   * Delete every key of database 0 whose hash slot is flagged in `slots` (a slot this node no longer owns or
+   * holds); returns how many went. Not counted as expired or evicted.
    */
   deleteHashSlots(slots: Uint8Array): number {
-    const slotOf = this.hashSlotOf;
-    if (slotOf === undefined) return 0;
+    const heads = this.hashSlotHeads;
+    if (heads === undefined) return 0;
     let deleted = 0;
-    for (const [key, slot] of this.maps[0]) {
-      if (slots[slotOf(key)] === 1) {
-        this.removeSlot(slot);
+    for (let hashSlot = 0; hashSlot < heads.length; hashSlot++) {
+      if (slots[hashSlot] !== 1) continue;
+      while (heads[hashSlot] !== -1) {
+        this.removeSlot(heads[hashSlot]);
         deleted++;
       }
     }
     return deleted;
   }
 
-  /** Up to `count` keys of database 0 in a hash slot: a walk of the keyspace that stops once the slot's keys are found. */
+  /** Up to `count` keys of database 0 in a hash slot (its own list: no walk of the keyspace). */
   keysOfHashSlot(slot: number, count: number): string[] {
     const keys: string[] = [];
-    const slotOf = this.hashSlotOf;
-    if (slotOf === undefined) return keys;
-    const wanted = Math.min(count, this.keysInHashSlot(slot));
-    if (wanted === 0) return keys;
-    for (const key of this.maps[0].keys()) {
-      if (slotOf(key) === slot && keys.push(key) === wanted) break;
-    }
+    if (this.hashSlotHeads === undefined) return keys;
+    for (let i = this.hashSlotHeads[slot]; i !== -1 && keys.length < count; i = this.hashSlotNext[i]) keys.push(this.keyOf[i] as string);
     return keys;
+  }
+
+  /**
+   * Every stored entry of database 0 in a hash slot with its absolute expiry (0 = none), keys past their TTL
+   * included and nothing expired or touched: the raw view slot snapshots read (see snapshot.ts).
+   */
+  *hashSlotEntries(slot: number): IterableIterator<{ key: string; value: Value; expireAt: number }> {
+    if (this.hashSlotHeads === undefined) return;
+    for (let i = this.hashSlotHeads[slot]; i !== -1; i = this.hashSlotNext[i]) {
+      yield { key: this.keyOf[i] as string, value: this.valueOf[i] as Value, expireAt: this.expireAtOf[i] };
+    }
+  }
+
+  /**
+   * Mark the hash slots this node holds as replica copies ("foreign": 1 in `mask`, copied), or none with
+   * undefined. A foreign key is never expired here (lazy expiry, the active cycle, SCAN, KEYS, RANDOMKEY and
+   * a past EXPIRE leave it, as on a replica store: its primary's DEL removes it) and never evicted (if only
+   * foreign keys remain, eviction fails as noeviction does). Needs countKeysByHashSlot first. Keys of hash
+   * slots whose state changes move to the other pair of recency lists, at their head: a slot taken over
+   * (promotion) starts as recently used. Costs a walk of the changed hash slots' keys, nothing on lookups.
+   */
+  setForeignSlots(mask: Uint8Array | undefined): void {
+    const heads = this.hashSlotHeads;
+    if (heads === undefined) throw new Error('setForeignSlots needs keys counted by hash slot (countKeysByHashSlot)');
+    const before = this.foreignSlots;
+    const after = mask === undefined || mask.indexOf(1) < 0 ? undefined : mask.slice(0, heads.length);
+    this.foreignSlots = after;
+    for (let hashSlot = 0; hashSlot < heads.length; hashSlot++) {
+      const foreign = after !== undefined && after[hashSlot] === 1;
+      if (foreign === (before !== undefined && before[hashSlot] === 1)) continue;
+      for (let i = heads[hashSlot]; i !== -1; i = this.hashSlotNext[i]) this.setForeign(i, foreign);
+    }
+  }
+
+  /** Flip one entry between the owned and the foreign recency lists and counts. */
+  private setForeign(slot: number, foreign: boolean): void {
+    const m = META_WORDS * slot + M_LFU;
+    const word = this.meta[m];
+    this.unlink(slot, (word >>> LIST_SHIFT) & 3);
+    const next = foreign ? word | FOREIGN_BIT : word & ~FOREIGN_BIT;
+    this.meta[m] = next;
+    const delta = foreign ? 1 : -1;
+    this.foreignTotal += delta;
+    if (word & VOLATILE_BIT) this.foreignVolatile += delta;
+    this.pushHead(slot, (next >>> LIST_SHIFT) & 3);
   }
 
   // ==== Keyspace: iteration ====
@@ -392,8 +459,7 @@ export class Store implements Keyspace {
     const now = this.now();
     if (cursor === 0 && map.size <= count) {
       for (const slot of map.values()) {
-        const exp = this.expireAtOf[slot];
-        if (this.pastTtl(exp, now)) this.expireSlot(slot);
+        if (this.pastTtl(slot, now)) this.expireSlot(slot);
         else visit(this.keyOf[slot] as string);
       }
       return 0;
@@ -406,8 +472,7 @@ export class Store implements Keyspace {
     let i = cursor;
     for (; i < this.top && found < count && examined < budget; i++, examined++) {
       if (this.dbOf[i] !== db) continue;
-      const exp = this.expireAtOf[i];
-      if (this.pastTtl(exp, now)) {
+      if (this.pastTtl(i, now)) {
         this.expireSlot(i);
         continue;
       }
@@ -420,8 +485,7 @@ export class Store implements Keyspace {
   *keys(db: number): IterableIterator<string> {
     const now = this.now();
     for (const [key, slot] of this.maps[db]) {
-      const exp = this.expireAtOf[slot];
-      if (!this.pastTtl(exp, now)) yield key;
+      if (!this.pastTtl(slot, now)) yield key;
     }
   }
 
@@ -438,9 +502,8 @@ export class Store implements Keyspace {
     const now = this.now();
     for (let attempt = 0; attempt < 100 && map.size > 0; attempt++) {
       const slot = this.randomSlotOf(db, map);
-      const exp = this.expireAtOf[slot];
       // As Redis: if every key is volatile, give up deleting expired ones after many tries and return one.
-      if (this.pastTtl(exp, now) && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
+      if (this.pastTtl(slot, now) && !(attempt >= 99 && this.volatileByDb[db] === map.size)) {
         this.expireSlot(slot);
         continue;
       }
@@ -494,53 +557,69 @@ export class Store implements Keyspace {
     return this.volatileSlots[i];
   }
 
-  /** A random live slot of any database, -1 if the store is empty. */
-  randomSlot(): number {
-    if (this.liveTotal === 0) return -1;
-    const top = this.top;
+  /** Keys an eviction policy may take: all keys, or those with a TTL, less the foreign ones (setForeignSlots). */
+  evictableCount(volatileOnly: boolean): number {
+    return volatileOnly ? this.volatileTotal - this.foreignVolatile : this.liveTotal - this.foreignTotal;
+  }
+
+  /** Whether an eviction policy may take `slot` (live and not foreign): pooled candidates are checked with this. */
+  slotEvictable(slot: number): boolean {
+    return this.dbOf[slot] !== FREE && (this.meta[META_WORDS * slot + M_LFU] & FOREIGN_BIT) === 0;
+  }
+
+  /**
+   * A random slot an eviction policy may take (of any database; with a TTL only if `volatileOnly`), -1 if
+   * none: random probes, then a walk on from the last one (a sparse pool, or mostly foreign keys).
+   */
+  randomEvictableSlot(volatileOnly: boolean): number {
+    if (this.evictableCount(volatileOnly) === 0) return -1;
+    const total = volatileOnly ? this.volatileTotal : this.top;
+    const at = volatileOnly ? this.volatileSlots : undefined;
     let i = 0;
     for (let probe = 0; probe < RANDOM_PROBES; probe++) {
-      i = Math.floor(this.random() * top);
-      if (this.dbOf[i] !== FREE) return i;
+      i = Math.floor(this.random() * total);
+      if (this.slotEvictable(at === undefined ? i : at[i])) return at === undefined ? i : at[i];
     }
-    // Sparse pool (after mass deletion): walk on from the last probe.
-    for (let n = 0; n < top; n++) {
-      if (++i === top) i = 0;
-      if (this.dbOf[i] !== FREE) return i;
+    for (let n = 0; n < total; n++) {
+      if (++i === total) i = 0;
+      if (this.slotEvictable(at === undefined ? i : at[i])) return at === undefined ? i : at[i];
     }
     return -1;
   }
 
-  /** A random slot with a TTL, -1 if none. */
+  /** A random slot with a TTL (foreign ones included: the expiry cycle leaves them), -1 if none. */
   randomVolatileSlot(): number {
     const n = this.volatileTotal;
     return n === 0 ? -1 : this.volatileSlots[Math.floor(this.random() * n)];
   }
 
   /**
-   * Fill `out` with up to `n` candidate slots, as Redis's dictGetSomeKeys: every candidate when there are
-   * no more than `n` (so small tests are deterministic), else random TTL slots, or a run of live slots from a
-   * random start. Returns how many were written.
+   * Fill `out` with up to `n` candidate slots an eviction policy may take, as Redis's dictGetSomeKeys: every
+   * candidate when there are no more than `n` (so small tests are deterministic), else random TTL slots, or
+   * a run of live slots from a random start. Foreign keys are skipped. Returns how many were written.
    */
   sampleSlots(out: Int32Array, n: number, volatileOnly: boolean): number {
+    let j = 0;
     if (volatileOnly) {
       const total = this.volatileTotal;
-      if (total <= n) {
-        out.set(this.volatileSlots.subarray(0, total));
-        return total;
+      if (this.volatileTotal - this.foreignVolatile <= n) {
+        for (let k = 0; k < total; k++) if (this.slotEvictable(this.volatileSlots[k])) out[j++] = this.volatileSlots[k];
+        return j;
       }
-      for (let j = 0; j < n; j++) out[j] = this.volatileSlots[Math.floor(this.random() * total)];
-      return n;
+      // With foreign keys among them some picks miss; a later call samples again.
+      for (let k = 0; k < n; k++) {
+        const slot = this.volatileSlots[Math.floor(this.random() * total)];
+        if (this.slotEvictable(slot)) out[j++] = slot;
+      }
+      return j;
     }
-    if (this.liveTotal <= n) {
-      let j = 0;
-      for (const map of this.maps) for (const slot of map.values()) out[j++] = slot;
+    if (this.liveTotal - this.foreignTotal <= n) {
+      for (const map of this.maps) for (const slot of map.values()) if (this.slotEvictable(slot)) out[j++] = slot;
       return j;
     }
     let i = Math.floor(this.random() * this.top);
-    let j = 0;
     for (let walked = 0; j < n && walked < this.top; walked++) {
-      if (this.dbOf[i] !== FREE) out[j++] = i;
+      if (this.slotEvictable(i)) out[j++] = i;
       if (++i === this.top) i = 0;
     }
     return j;
@@ -577,8 +656,7 @@ export class Store implements Keyspace {
 
   /** Expire the slot if its time has passed (active expiry); returns true if it was removed. */
   expireSlotIfDue(slot: number, now: number): boolean {
-    const exp = this.expireAtOf[slot];
-    if (!this.pastTtl(exp, now)) return false;
+    if (!this.pastTtl(slot, now)) return false;
     this.expireSlot(slot);
     return true;
   }
@@ -660,15 +738,21 @@ export class Store implements Keyspace {
 
   private isExpired(slot: number): boolean {
     const exp = this.expireAtOf[slot];
-    return exp !== 0 && !this.replica && this.now() > exp;
+    return exp !== 0 && this.now() > exp && !this.keepsExpired(slot);
   }
 
   /**
-   * Whether an entry with expiry `exp` (0 = none) is gone at `now` (alive at its expiry ms, gone 1 ms later);
-   * never on a replica, whose keys go when the primary's DEL arrives.
+   * Whether the entry in `slot` is gone at `now` (alive at its expiry ms, gone 1 ms later); never on a
+   * replica or for a foreign key, which go when the primary's DEL arrives.
    */
-  private pastTtl(exp: number, now: number): boolean {
-    return exp !== 0 && now > exp && !this.replica;
+  private pastTtl(slot: number, now: number): boolean {
+    const exp = this.expireAtOf[slot];
+    return exp !== 0 && now > exp && !this.keepsExpired(slot);
+  }
+
+  /** A replica store, or a key of a hash slot held as a replica copy: its primary decides when it goes. */
+  private keepsExpired(slot: number): boolean {
+    return this.replica || (this.meta[META_WORDS * slot + M_LFU] & FOREIGN_BIT) !== 0;
   }
 
   /** Slot of a live key after lazy expiry, or -1. */
@@ -696,11 +780,11 @@ export class Store implements Keyspace {
     if (this.trackFrequency) {
       const minute = lfuMinutes(now);
       const counter = lfuLogIncr(lfuDecayed(word & 0xff, (word >>> 8) & 0xffff, minute, this.lfuDecayTime), this.lfuLogFactor, this.random);
-      meta[m + M_LFU] = (word & VOLATILE_BIT) | (minute << 8) | counter;
+      meta[m + M_LFU] = (word & (VOLATILE_BIT | FOREIGN_BIT)) | (minute << 8) | counter;
     }
     const p = meta[m + M_PREV];
     if (p === -1) return;
-    const list = word & VOLATILE_BIT ? VOLATILE : PERSISTENT;
+    const list = (word >>> LIST_SHIFT) & 3;
     const n = meta[m + M_NEXT];
     meta[META_WORDS * p + M_NEXT] = n;
     if (n === -1) this.tails[list] = p;
@@ -764,19 +848,26 @@ export class Store implements Keyspace {
     this.valueOf[slot] = value;
     this.dbOf[slot] = db;
     map.set(key, slot);
-    if (this.hashSlotOf !== undefined && db === 0) this.keysPerHashSlot![this.hashSlotOf(key)]++;
+    let flags = expireAt !== 0 ? VOLATILE_BIT : 0;
+    if (this.hashSlotOf !== undefined && db === 0) {
+      const hashSlot = this.hashSlotOf(key);
+      this.linkHashSlot(slot, hashSlot);
+      if (this.foreignSlots !== undefined && this.foreignSlots[hashSlot] === 1) {
+        flags |= FOREIGN_BIT;
+        this.foreignTotal++;
+        if (expireAt !== 0) this.foreignVolatile++;
+      }
+    }
     const bytes = key.length + valueBytes(value) + ENTRY_OVERHEAD;
     this.bytesOf[slot] = bytes;
     this.datasetBytes += bytes;
     this.meta[m + M_TOUCHED] = this.lruStamp;
-    this.meta[m + M_LFU] = (expireAt !== 0 ? VOLATILE_BIT : 0) | (lfuMinutes(now) << 8) | LFU_INIT_VAL;
+    this.meta[m + M_LFU] = flags | (lfuMinutes(now) << 8) | LFU_INIT_VAL;
     if (expireAt !== 0) {
       this.expireAtOf[slot] = expireAt;
       this.addVolatile(slot, db, expireAt);
-      this.pushHead(slot, VOLATILE);
-    } else {
-      this.pushHead(slot, PERSISTENT);
     }
+    this.pushHead(slot, flags >>> LIST_SHIFT);
     this.liveTotal++;
   }
 
@@ -790,16 +881,15 @@ export class Store implements Keyspace {
       return;
     }
     const m = META_WORDS * slot + M_LFU;
-    this.unlink(slot, old === 0 ? PERSISTENT : VOLATILE);
+    const word = this.meta[m];
+    this.unlink(slot, (word >>> LIST_SHIFT) & 3);
     if (old !== 0) this.removeVolatile(slot, db, old);
     this.expireAtOf[slot] = at;
-    if (at !== 0) {
-      this.addVolatile(slot, db, at);
-      this.meta[m] |= VOLATILE_BIT;
-    } else {
-      this.meta[m] &= ~VOLATILE_BIT;
-    }
-    this.pushHead(slot, at === 0 ? PERSISTENT : VOLATILE);
+    if (at !== 0) this.addVolatile(slot, db, at);
+    const next = at !== 0 ? word | VOLATILE_BIT : word & ~VOLATILE_BIT;
+    this.meta[m] = next;
+    if (next & FOREIGN_BIT) this.foreignVolatile += at !== 0 ? 1 : -1;
+    this.pushHead(slot, (next >>> LIST_SHIFT) & 3);
   }
 
   private addVolatile(slot: number, db: number, at: number): void {
@@ -837,13 +927,16 @@ export class Store implements Keyspace {
   private removeSlotOf(slot: number, db: number, key: string): void {
     if (this.watchedKeys !== 0) this.touchWatched(db, key);
     this.maps[db].delete(key);
-    if (this.hashSlotOf !== undefined && db === 0) this.keysPerHashSlot![this.hashSlotOf(key)]--;
-    if (this.meta[META_WORDS * slot + M_LFU] & VOLATILE_BIT) {
-      this.unlink(slot, VOLATILE);
+    if (this.hashSlotHeads !== undefined && db === 0) this.unlinkHashSlot(slot);
+    const word = this.meta[META_WORDS * slot + M_LFU];
+    this.unlink(slot, (word >>> LIST_SHIFT) & 3);
+    if (word & FOREIGN_BIT) {
+      this.foreignTotal--;
+      if (word & VOLATILE_BIT) this.foreignVolatile--;
+    }
+    if (word & VOLATILE_BIT) {
       this.removeVolatile(slot, db, this.expireAtOf[slot]);
       this.expireAtOf[slot] = 0;
-    } else {
-      this.unlink(slot, PERSISTENT);
     }
     this.datasetBytes -= this.bytesOf[slot];
     this.keyOf[slot] = undefined;
@@ -861,7 +954,7 @@ export class Store implements Keyspace {
 
   /** Double the pool. Slots keep their indexes, so cursors and links stay valid. */
   private grow(): void {
-    const { meta, expireAtOf, dbOf, bytesOf, volatilePos, freeStack, volatileSlots } = this;
+    const { meta, expireAtOf, dbOf, bytesOf, volatilePos, freeStack, volatileSlots, hashSlotAt, hashSlotPrev, hashSlotNext } = this;
     this.allocate(this.capacity * 2);
     this.meta.set(meta);
     this.expireAtOf.set(expireAtOf);
@@ -870,6 +963,9 @@ export class Store implements Keyspace {
     this.volatilePos.set(volatilePos);
     this.freeStack.set(freeStack);
     this.volatileSlots.set(volatileSlots);
+    this.hashSlotAt.set(hashSlotAt);
+    this.hashSlotPrev.set(hashSlotPrev);
+    this.hashSlotNext.set(hashSlotNext);
   }
 
   /** Fresh, zeroed arrays for `capacity` slots (slots >= top are never read before being written). */
@@ -882,6 +978,35 @@ export class Store implements Keyspace {
     this.volatilePos = new Int32Array(capacity);
     this.freeStack = new Int32Array(capacity);
     this.volatileSlots = new Int32Array(capacity);
+    if (this.hashSlotHeads !== undefined) this.allocateHashSlotLinks(capacity);
+  }
+
+  private allocateHashSlotLinks(capacity: number): void {
+    this.hashSlotAt = new Uint16Array(capacity);
+    this.hashSlotPrev = new Int32Array(capacity);
+    this.hashSlotNext = new Int32Array(capacity);
+  }
+
+  /** Count the entry in `slot` in its hash slot and push it on that hash slot's list. */
+  private linkHashSlot(slot: number, hashSlot: number): void {
+    const heads = this.hashSlotHeads as Int32Array;
+    const h = heads[hashSlot];
+    this.hashSlotAt[slot] = hashSlot;
+    this.hashSlotPrev[slot] = -1;
+    this.hashSlotNext[slot] = h;
+    if (h !== -1) this.hashSlotPrev[h] = slot;
+    heads[hashSlot] = slot;
+    this.keysPerHashSlot![hashSlot]++;
+  }
+
+  private unlinkHashSlot(slot: number): void {
+    const hashSlot = this.hashSlotAt[slot];
+    const p = this.hashSlotPrev[slot];
+    const n = this.hashSlotNext[slot];
+    if (p === -1) (this.hashSlotHeads as Int32Array)[hashSlot] = n;
+    else this.hashSlotNext[p] = n;
+    if (n !== -1) this.hashSlotPrev[n] = p;
+    this.keysPerHashSlot![hashSlot]--;
   }
 
   /** Random live slot of one database (O(1) expected when the database fills most of the pool). */

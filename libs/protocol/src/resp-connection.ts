@@ -80,6 +80,9 @@ export class RespConnection implements ClientSession {
   watch: WatchState | undefined = undefined;
   blocked: BlockedClient | undefined = undefined;
   pubsub: Subscriber | undefined = undefined;
+  replOffset = 0;
+  replSlot = -1;
+  readOnly = false;
 
   readonly parser: RespParser;
   readonly writer = new RespWriter();

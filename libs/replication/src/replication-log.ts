@@ -30,9 +30,7 @@ export interface ResumePoint {
 
 /** RESP array of bulk strings: the wire form of a command (args are latin1 binary strings). */
 export function encodeCommand(args: readonly string[]): Buffer {
-  let size = 1 + String(args.length).length + 2;
-  for (const arg of args) size += 1 + String(arg.length).length + 2 + arg.length + 2;
-  const out = Buffer.allocUnsafe(size);
+  const out = Buffer.allocUnsafe(encodedLength(args));
   let at = out.write(`*${args.length}\r\n`, 0, 'latin1');
   for (const arg of args) {
     at += out.write(`$${arg.length}\r\n`, at, 'latin1');
@@ -40,6 +38,13 @@ export function encodeCommand(args: readonly string[]): Buffer {
     at += out.write('\r\n', at, 'latin1');
   }
   return out;
+}
+
+/** Bytes of encodeCommand(args), without encoding (a replica counts the stream it applied by it). */
+export function encodedLength(args: readonly string[]): number {
+  let size = 1 + String(args.length).length + 2;
+  for (const arg of args) size += 1 + String(arg.length).length + 2 + arg.length + 2;
+  return size;
 }
 
 /** A fresh 40-hex replication id, as Redis's. */
@@ -99,7 +104,11 @@ export class ReplicationLog {
 
   /** Appends one command; returns the stream offset after it. */
   append(slot: number, args: readonly string[]): number {
-    const bytes = encodeCommand(args);
+    return this.appendEncoded(slot, encodeCommand(args));
+  }
+
+  /** Appends one command already in RESP form (encodeCommand's); returns the stream offset after it. */
+  appendEncoded(slot: number, bytes: Buffer): number {
     this.entries.push({ offset: this.end, slot, bytes });
     this.end += bytes.length;
     this.trim();

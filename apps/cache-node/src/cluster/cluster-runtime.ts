@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
 import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
+import type { CommandTable } from '../../../../libs/engine/src/commands/command-table.js';
 import type { Engine } from '../../../../libs/engine/src/engine.js';
 import { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
 import { GossipBus } from '../../../../libs/cluster/src/gossip-bus.js';
@@ -14,6 +15,10 @@ import { splitAddress } from '../../../../libs/cluster/src/address.js';
 import { SLOT_COUNT, keySlot } from '../../../../libs/cluster/src/slots.js';
 import type { Topology } from '../../../../libs/cluster/src/topology.js';
 import { TOPOLOGY_CHANNEL, topologyMessage } from '../../../../libs/cluster/src/topology-push.js';
+import { ReplicationRuntime } from './replication-runtime.js';
+
+/** How often the freeze guard's heartbeat runs (ClusterState.heartbeat). */
+const HEARTBEAT_MS = 100;
 
 /** One SWIM protocol period: a probe a second, as the issue's heartbeat. */
 const PROBE_INTERVAL_MS = 1000;
@@ -47,16 +52,20 @@ export class ClusterRuntime {
   readonly membership: Membership;
   readonly bus: GossipBus;
   private readonly seeds: BusAddress[];
-  /** Keys deleted because their slot moved to another member. */
-  droppedKeys = 0;
+  replication: ReplicationRuntime | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
 
-  constructor(config: ConfigStore, ports: { resp: number; bus: number }) {
+  constructor(
+    private readonly config: ConfigStore,
+    ports: { resp: number; bus: number },
+  ) {
     const host = announcedHost(config);
     const self = { id: nodeIdOf(host, ports.resp), host, port: ports.resp, busPort: ports.bus };
     this.seeds = parseSeeds(config.get('seeds'));
     this.bus = new GossipBus({ host: config.get('bind'), busPort: ports.bus });
     this.membership = new Membership(
-      { ...self, incarnation: Date.now(), state: 'alive' },
+      // A member joining through seeds copies the slots it is to own before it serves them (syncing).
+      this.seeds.length > 0 ? { ...self, incarnation: Date.now(), state: 'alive', syncing: true } : { ...self, incarnation: Date.now(), state: 'alive' },
       {
         transport: this.bus,
         clock: Date,
@@ -68,47 +77,50 @@ export class ClusterRuntime {
       ring: { virtualPoints: config.getNumber('cluster-virtual-points') },
       allowReadsWhenDown: config.getBool('cluster-allow-reads-when-down'),
       joining: this.seeds.length > 0,
+      replicas: config.getNumber('replicas'),
+      freezeMs: Math.floor(config.getNumber('cluster-node-timeout') / 2),
+      freezeHoldMs: config.getNumber('cluster-node-timeout'),
     });
   }
 
-  /** Routes the node's commands by this cluster, counts keys per slot, binds the bus and joins through the seeds. */
-  async start(engine: Engine, server: ServerState): Promise<void> {
+  /**
+   * Routes the node's commands by this cluster, counts keys per slot, starts replication (which also drops the
+   * keys of slots this node neither owns nor copies), binds the bus and joins through the seeds.
+   */
+  async start(engine: Engine, server: ServerState, table: CommandTable): Promise<void> {
     engine.keyspace.countKeysByHashSlot(keySlot, SLOT_COUNT);
     server.cluster = this.state;
-    let owned = this.state.ownedSlots;
-    this.state.onTopology((topology) => {
-      const now = this.state.ownedSlots;
-      this.dropLostSlots(engine, owned, now);
-      owned = now;
-      server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology));
-    });
+    this.replication = new ReplicationRuntime(this.config, this.state, this.membership, engine, server, table);
+    this.replication.start();
+    this.state.onTopology((topology) => server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology)));
+    this.state.heartbeat();
+    this.heartbeat = setInterval(() => this.state.heartbeat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
     await this.bus.start(this.membership);
     if (this.seeds.length > 0) this.membership.join(this.seeds);
   }
 
-  /**
-   * Keys of slots this node just lost are dropped: their new owner serves them now (empty: slots are not
-   * migrated yet, issue #5), and keeping them would let stale values resurface if the slot came back.
-   */
-  private dropLostSlots(engine: Engine, before: Readonly<Uint8Array>, after: Readonly<Uint8Array>): void {
-    const lost = new Uint8Array(SLOT_COUNT);
-    let any = false;
-    for (let slot = 0; slot < SLOT_COUNT; slot++) {
-      if (before[slot] === 1 && after[slot] === 0 && engine.keyspace.keysInHashSlot(slot) > 0) {
-        lost[slot] = 1;
-        any = true;
-      }
-    }
-    if (any) this.droppedKeys += engine.keyspace.deleteHashSlots(lost);
+  /** Keys deleted because this node neither owns nor copies their slot any more. */
+  get droppedKeys(): number {
+    return this.replication?.droppedKeys ?? 0;
   }
 
   onTopology(listener: (topology: Topology) => void): () => void {
     return this.state.onTopology(listener);
   }
 
-  /** Announces the leave to every member (their next epoch drops this node's slots), then closes the bus. */
+  /**
+   * A graceful leave: waits for the replicas to hold every acknowledged write, announces the leave to every
+   * member (their next epoch gives this node's slots to those replicas), lets the last writes reach them, then
+   * closes the links and the bus.
+   */
   async stop(): Promise<void> {
+    // The replicas take the slots over: they first catch up on every write this node acknowledged.
+    await this.replication?.drain(2000);
     this.membership.leave();
+    await this.replication?.drain(1000);
+    this.replication?.stop();
+    clearInterval(this.heartbeat);
     await this.bus.stop();
   }
 }

@@ -4,6 +4,7 @@
  * announces the leave when shutdown begins (SIGTERM included), while the node still answers.
  */
 import { Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { CommandTable } from '../../../../libs/engine/src/commands/command-table.js';
 import { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
 import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { Engine } from '../../../../libs/engine/src/engine.js';
@@ -19,12 +20,13 @@ class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(ServerState) private readonly server: ServerState,
     @Inject(ConfigStore) private readonly config: ConfigStore,
     @Inject(PeerLinks) private readonly peers: PeerLinks,
+    @Inject(CommandTable) private readonly table: CommandTable,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const loglevel = this.config.get('loglevel');
     if (loglevel !== 'warning' && loglevel !== 'nothing') this.runtime.onTopology((topology) => this.log(topology));
-    await this.runtime.start(this.engine, this.server);
+    await this.runtime.start(this.engine, this.server, this.table);
     this.server.publishToPeers = (channel, message) => this.relay(channel, message);
   }
 

@@ -1,4 +1,7 @@
-/** Readiness in cluster mode: the node reaches a majority of the members it knows (else it answers CLUSTERDOWN). */
+/**
+ * Readiness in cluster mode: the node reaches a majority of the members it knows (else it answers CLUSTERDOWN)
+ * and is not still copying the slots it is to own (a joining or returning member serves none meanwhile).
+ */
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
@@ -20,6 +23,8 @@ export class ClusterHealthIndicator {
     const cluster = this.server.cluster as ClusterState;
     const indicator = this.health.check(key);
     const details = { epoch: cluster.topology.epoch, members: cluster.topology.nodes.length };
-    return cluster.ok ? indicator.up(details) : indicator.down({ ...details, reason: 'cannot reach a majority of the cluster (CLUSTERDOWN)' });
+    if (!cluster.ok) return indicator.down({ ...details, reason: 'cannot reach a majority of the cluster (CLUSTERDOWN)' });
+    if (cluster.membership.syncing) return indicator.down({ ...details, reason: 'still copying the slots it is to own (syncing)' });
+    return indicator.up(details);
   }
 }

@@ -7,6 +7,7 @@ import { NODE_PARAMS } from '../../../../libs/engine/src/commands/params.js';
 import { LATENCY_BUCKETS_US, ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { FakeClock } from '../../../../libs/engine/src/clock.js';
 import { Engine } from '../../../../libs/engine/src/engine.js';
+import type { ReplicationHooks } from '../../../../libs/engine/src/commands/replication-hooks.js';
 import { registerNodeMetrics } from './node-metrics.js';
 
 function setup() {
@@ -72,6 +73,38 @@ describe('ringcache_ metrics', () => {
     expect(text).toMatch(/^ringcache_command_latency_seconds_bucket\{le="\+Inf"\} 6$/m);
     expect(text).toMatch(/^ringcache_command_latency_seconds_sum 0.2001$/m);
     expect(text).toMatch(/^ringcache_command_latency_seconds_count 6$/m);
+  });
+
+  it('reads replication from the hooks at scrape time: offsets, lag per primary and per replica', async () => {
+    const { server, engine, registry } = setup();
+    const clock = engine.clock as FakeClock;
+    expect(await registry.metrics()).toMatch(/^ringcache_connected_slaves 0$/m);
+    expect(await registry.metrics()).not.toMatch(/^ringcache_replication_lag_bytes\{/m);
+    const now = clock.now();
+    const link = { id: 'b'.repeat(40), linkUp: true, syncInProgress: false, replId: 'c'.repeat(40), slots: 10, fullSyncs: 1, partialSyncs: 0 };
+    const hooks: ReplicationHooks = {
+      replicasPerSlot: 1, replId: 'a'.repeat(40), replId2: '0'.repeat(40), offset: 5000, secondOffset: -1,
+      backlogSize: 1 << 20, backlogFirstByteOffset: 1, backlogHistlen: 5000, lastWriteSlot: 0,
+      replicas: () => [{ id: 'r', host: '10.0.0.2', port: 7001, state: 'online', ackOffset: 4200, lastAckAt: now, slots: 10 }],
+      primaries: () => [
+        { ...link, host: '10.0.0.3', port: 7003, lastIoAt: now - 2500, offset: 900, primaryOffset: 1000 },
+        { ...link, host: '10.0.0.4', port: 7004, lastIoAt: now - 60_000, offset: 300, primaryOffset: 300 }, // idle, not behind
+      ],
+      ackedCount: () => 0, replicaCount: () => 1, requestAcks: () => undefined, onAck: () => () => undefined, replicates: () => false,
+    };
+    server.replicationHooks = hooks;
+    const text = await registry.metrics();
+    expect(text).toMatch(/^ringcache_connected_slaves 1$/m);
+    expect(text).toMatch(/^ringcache_master_repl_offset 5000$/m);
+    expect(text).toMatch(/^ringcache_replication_lag_bytes\{primary="10.0.0.3:7003"\} 100$/m);
+    expect(text).toMatch(/^ringcache_replication_lag_bytes\{primary="10.0.0.4:7004"\} 0$/m);
+    expect(text).toMatch(/^ringcache_replication_lag_seconds\{primary="10.0.0.3:7003"\} 2.5$/m);
+    expect(text).toMatch(/^ringcache_replication_lag_seconds\{primary="10.0.0.4:7004"\} 0$/m);
+    expect(text).toMatch(/^ringcache_replica_ack_lag_bytes\{replica="10.0.0.2:7001"\} 800$/m);
+    clock.advance(1000);
+    expect(await registry.metrics()).toMatch(/^ringcache_replication_lag_seconds\{primary="10.0.0.3:7003"\} 3.5$/m);
+    server.replicationHooks = undefined;
+    expect(await registry.metrics()).not.toMatch(/^ringcache_replica_ack_lag_bytes\{/m);
   });
 
   it('unregisters everything it registered', async () => {

@@ -6,6 +6,7 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import type { Engine } from '../../../../libs/engine/src/engine.js';
+import { primaryLagBytes, primaryLagSeconds, type ReplicationHooks } from '../../../../libs/engine/src/commands/replication-hooks.js';
 import { LatencyHistogram } from './latency-histogram.js';
 
 export const METRIC_PREFIX = 'ringcache_';
@@ -49,6 +50,25 @@ export function registerNodeMetrics(registry: Registry, engine: Engine, server: 
     });
   }
 
+  /**
+   * One series per replication link, labelled `label`="host:port" of the node at its other end; none while
+   * replication is off (the hooks are read at each scrape: the runtime may start after registration).
+   */
+  function perLink<T extends { readonly host: string; readonly port: number }>(
+    name: string, help: string, label: string, links: (hooks: ReplicationHooks) => readonly T[], read: (link: T, hooks: ReplicationHooks) => number,
+  ): void {
+    names.push(METRIC_PREFIX + name);
+    new Gauge({
+      name: METRIC_PREFIX + name, help, labelNames: [label], registers,
+      collect() {
+        this.reset();
+        const hooks = server.replicationHooks;
+        if (hooks === undefined) return;
+        for (const link of links(hooks)) this.labels(`${link.host}:${link.port}`).set(read(link, hooks));
+      },
+    });
+  }
+
   perCommand('commands_total', 'Calls per command', (s) => s.calls);
   perCommand('commands_duration_seconds_total', 'Time spent per command, in seconds', (s) => s.usec / 1e6);
   perCommand('commands_failed_calls_total', 'Calls per command that ran and replied with an error', (s) => s.failedCalls);
@@ -70,6 +90,15 @@ export function registerNodeMetrics(registry: Registry, engine: Engine, server: 
   gauge('connected_clients', 'Connected RESP clients', () => server.clients.size);
   gauge('uptime_in_seconds', 'Seconds since the node started', () => Math.floor((Date.now() - server.startedAt) / 1000));
   gauge('start_time_seconds', 'Unix time the node started, in seconds', () => server.startedAt / 1000);
+  gauge('connected_slaves', 'Replicas reading this node\'s replication stream, as INFO connected_slaves', () => server.replicationHooks?.replicas().length ?? 0);
+  gauge('master_repl_offset', 'Bytes written to this node\'s replication stream, as INFO master_repl_offset', () => server.replicationHooks?.offset ?? 0);
+  perLink('replication_lag_bytes', 'Bytes a primary has sent or announced that this node has not applied yet', 'primary', (h) => h.primaries(), (link) => primaryLagBytes(link));
+  perLink(
+    'replication_lag_seconds',
+    'Seconds since the last byte from a primary while this node is behind it (lag bytes > 0), else 0',
+    'primary', (h) => h.primaries(), (link) => primaryLagSeconds(link, engine.clock.now()),
+  );
+  perLink('replica_ack_lag_bytes', 'This node\'s replication offset minus what a replica last acknowledged', 'replica', (h) => h.replicas(), (r, h) => h.offset - r.ackOffset);
 
   const latency = new LatencyHistogram(METRIC_PREFIX + 'command_latency_seconds', server);
   latency.register(registry);

@@ -32,6 +32,8 @@ export interface BlockedClient {
   /** Absolute deadline in ms on the engine clock; 0 = wait forever. */
   readonly deadline: number;
   timer: unknown;
+  /** Writes the timeout reply (timer, CLIENT UNBLOCK TIMEOUT) in place of the nil array: WAIT replies its count. */
+  timedOut?: (ctx: CommandContext) => void;
 }
 
 /** Timer functions, replaceable in tests. */
@@ -171,6 +173,7 @@ export class BlockingRegistry {
   unblock(waiter: BlockedClient, error: boolean): void {
     this.release(waiter);
     if (error) waiter.ctx.reply.error(UNBLOCKED);
+    else if (waiter.timedOut !== undefined) waiter.timedOut(waiter.ctx);
     else waiter.ctx.reply.nilArray();
     waiter.ctx.client.unblocked();
   }

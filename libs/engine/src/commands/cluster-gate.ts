@@ -20,9 +20,10 @@ export interface QueuedCommand {
 export interface ClusterGate {
   /**
    * The error to reply instead of running `spec` here (MOVED, CROSSSLOT, CLUSTERDOWN), or undefined to run
-   * it. Called only for commands with keys; `write` is the command's write flag.
+   * it. Called only for commands with keys; `write` is the command's write flag; `readOnly` is the client's
+   * READONLY flag: its reads of a slot this node holds as a replica run here instead of being redirected.
    */
-  check(spec: CommandSpec, args: readonly string[], write: boolean): string | undefined;
-  /** The same for EXEC: the queued commands together must touch one slot, served here. */
-  checkTransaction(queue: readonly QueuedCommand[]): string | undefined;
+  check(spec: CommandSpec, args: readonly string[], write: boolean, readOnly: boolean): string | undefined;
+  /** The same for EXEC: the queued commands together must touch one slot, served here (or read from a replica). */
+  checkTransaction(queue: readonly QueuedCommand[], readOnly: boolean): string | undefined;
 }

@@ -17,6 +17,7 @@ import { blockingSortedSetCommands } from './sorted-set-blocking.js';
 import { sortCommands } from './sort.js';
 import { pubsubCommands, refusedInSubscribedMode } from './pubsub.js';
 import { memoryCommands } from './memory.js';
+import { clientReplicationCommands } from './replication-commands.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
 
 /**
@@ -161,7 +162,8 @@ export class CommandTable {
     const multi = ctx.client.multi;
     const cluster = server.cluster;
     if (cluster !== undefined && (entry.keyed || entry.exec)) {
-      const error = entry.exec ? this.checkTransaction(cluster, multi) : cluster.check(spec, args, entry.write);
+      const readOnly = ctx.client.readOnly;
+      const error = entry.exec ? this.checkTransaction(cluster, multi, readOnly) : cluster.check(spec, args, entry.write, readOnly);
       if (error !== undefined) {
         stats.rejectedCalls++;
         server.totalErrorReplies++;
@@ -216,8 +218,14 @@ export class CommandTable {
     } else {
       spec.handler(ctx, args);
     }
-    if (capture && entry.write && !server.propagationRewritten && engine.keyspace.dirty !== dirtyBefore) {
-      server.propagate(ctx.client.db, args);
+    if (capture && engine.keyspace.dirty !== dirtyBefore) {
+      if (entry.write && !server.propagationRewritten) server.propagate(ctx.client.db, args);
+      // Something went into the stream for this client: WAIT waits for its end (Redis's c->woff).
+      const hooks = server.replicationHooks;
+      if (hooks !== undefined) {
+        ctx.client.replOffset = hooks.offset;
+        ctx.client.replSlot = hooks.lastWriteSlot;
+      }
     }
     stats.calls++;
     server.totalCommandsProcessed++;
@@ -232,6 +240,30 @@ export class CommandTable {
     ctx.client.lastCommand = spec.name;
   }
 
+  /**
+   * Runs a command of a primary's replication stream, as Redis runs its master client's commands: no auth,
+   * cluster routing or maxmemory refusal (the primary decided; refusing here would make the copy diverge),
+   * one reply the caller discards. Writes are captured as usual: the sink keeps only those of slots this
+   * node owns (a slot handed over to it, whose old owner's last writes still arrive).
+   */
+  applyFromPrimary(ctx: CommandContext, args: string[]): void {
+    const entry = this.entryNamed(args[0]);
+    if (entry === undefined) return;
+    const arity = entry.spec.arity;
+    if ((arity > 0 && args.length !== arity) || args.length < -arity) return;
+    const { server, engine } = ctx;
+    const capture = server.replication !== undefined;
+    let dirtyBefore = 0;
+    if (capture) {
+      dirtyBefore = engine.keyspace.dirty;
+      server.propagationRewritten = false;
+    }
+    entry.spec.handler(ctx, args);
+    if (capture && entry.write && !server.propagationRewritten && engine.keyspace.dirty !== dirtyBefore) server.propagate(ctx.client.db, args);
+    statsOf(entry, server).calls++;
+    server.totalCommandsProcessed++;
+  }
+
   /** EXEC: run the queued commands in order, each counted as its own call. */
   runQueued(ctx: CommandContext, queue: readonly string[][]): void {
     const before = ctx.reply.errors;
@@ -240,7 +272,7 @@ export class CommandTable {
   }
 
   /** EXEC in cluster mode: the queued commands with keys, checked together. */
-  private checkTransaction(cluster: ClusterGate, multi: MultiState | undefined): string | undefined {
+  private checkTransaction(cluster: ClusterGate, multi: MultiState | undefined, readOnly: boolean): string | undefined {
     if (multi === undefined) return undefined; // EXEC without MULTI replies its own error
     const queued: QueuedCommand[] = [];
     for (const args of multi.queue) {
@@ -248,7 +280,7 @@ export class CommandTable {
       if (entry?.spec.subcommands !== undefined && args.length > 1) entry = this.subEntry(entry, args[1]) ?? entry;
       if (entry !== undefined && entry.keyed) queued.push({ spec: entry.spec, args });
     }
-    return queued.length === 0 ? undefined : cluster.checkTransaction(queued);
+    return queued.length === 0 ? undefined : cluster.checkTransaction(queued, readOnly);
   }
 
   /** Case-insensitive, without `toLowerCase` for names sent all lower or all upper case. */
@@ -311,6 +343,7 @@ export function createCommandTable(extra: Iterable<CommandSpec> = []): CommandTa
   table.registerAll(infoCommands);
   table.registerAll(configCommands);
   table.registerAll(clientCommands);
+  table.registerAll(clientReplicationCommands);
   table.registerAll(extra);
   table.registerAll(commandInfoCommands(table));
   return table;

@@ -48,6 +48,14 @@ export interface ClientSession {
    * connection drops the client instead when its output passes the pub/sub class of client-output-buffer-limit.
    */
   pushWritten(): void;
+  /**
+   * Where this client's last write ended in the node's replication stream, and the slot it wrote (-1 before
+   * any write): WAIT counts the replicas of that slot that acknowledged that offset (Redis's c->woff).
+   */
+  replOffset: number;
+  replSlot: number;
+  /** READONLY (cluster mode): reads of slots this node holds as a replica are served here, not redirected. */
+  readOnly: boolean;
   /** "N" normal; transports may use others as Redis ("P" pub/sub, later). */
   readonly kind: 'resp' | 'internal';
 }

@@ -2,6 +2,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import type { CommandContext, CommandSpec } from './command.js';
 import { REDIS_COMPAT_VERSION, RINGCACHE_VERSION } from './connection.js';
+import { primaryLagBytes, type ReplicationHooks } from './replication-hooks.js';
 
 /**
  * INFO, with Redis 7's sections and field names (so redis-cli, redis_exporter and client libraries that
@@ -146,12 +147,18 @@ const sections: Record<string, Section> = {
       ['oom_rejected_commands', e.oomRejections],
     ];
   },
-  replication: (ctx) => [
-    ['role', 'master'],
-    ['connected_slaves', 0],
-    ['master_replid', ctx.server.runId],
-    ['master_repl_offset', 0],
-  ],
+  replication: (ctx) => {
+    const hooks = ctx.server.replicationHooks;
+    if (hooks === undefined) {
+      return [
+        ['role', 'master'],
+        ['connected_slaves', 0],
+        ['master_replid', ctx.server.runId],
+        ['master_repl_offset', 0],
+      ];
+    }
+    return replicationLines(hooks, ctx.engine.clock.now());
+  },
   cpu: () => {
     const u = process.cpuUsage();
     return [
@@ -185,6 +192,42 @@ const sections: Record<string, Section> = {
     return out;
   },
 };
+
+/**
+ * INFO replication with replication on: Redis 7.0's primary fields in its order (this node's own stream and
+ * the replicas reading it), then ringcache's replica side, one `primaryN` line per member this node
+ * replicates from. Redis has master_* fields for its one master; a ringcache node replicates slots of
+ * several primaries at once, so each link gets a line of its own instead.
+ */
+export function replicationLines(hooks: ReplicationHooks, now: number): Array<[string, string | number]> {
+  const replicas = hooks.replicas();
+  const lines: Array<[string, string | number]> = [['role', 'master'], ['connected_slaves', replicas.length]];
+  replicas.forEach((r, i) => {
+    const lag = Math.max(0, Math.floor((now - r.lastAckAt) / 1000));
+    lines.push([`slave${i}`, `ip=${r.host},port=${r.port},state=${r.state},offset=${r.ackOffset},lag=${lag}`]);
+  });
+  lines.push(
+    ['master_failover_state', 'no-failover'],
+    ['master_replid', hooks.replId],
+    ['master_replid2', hooks.replId2],
+    ['master_repl_offset', hooks.offset],
+    ['second_repl_offset', hooks.secondOffset],
+    ['repl_backlog_active', 1],
+    ['repl_backlog_size', hooks.backlogSize],
+    ['repl_backlog_first_byte_offset', hooks.backlogFirstByteOffset],
+    ['repl_backlog_histlen', hooks.backlogHistlen],
+  );
+  hooks.primaries().forEach((p, i) => {
+    const lastIo = Math.max(0, Math.floor((now - p.lastIoAt) / 1000));
+    lines.push([
+      `primary${i}`,
+      `id=${p.id},ip=${p.host},port=${p.port},link_status=${p.linkUp ? 'up' : 'down'},last_io_seconds_ago=${lastIo},` +
+        `sync_in_progress=${p.syncInProgress ? 1 : 0},offset=${p.offset},lag_bytes=${primaryLagBytes(p)},slots=${p.slots},` +
+        `full_syncs=${p.fullSyncs},partial_syncs=${p.partialSyncs}`,
+    ]);
+  });
+  return lines;
+}
 
 const TITLES: Record<string, string> = {
   server: 'Server', clients: 'Clients', memory: 'Memory', persistence: 'Persistence', stats: 'Stats',

@@ -26,6 +26,9 @@ export class InternalSession implements ClientSession {
   blocked: BlockedClient | undefined = undefined;
   /** Internal sessions never subscribe (SUBSCRIBE needs a connection to push messages to). */
   pubsub: Subscriber | undefined = undefined;
+  replOffset = 0;
+  replSlot = -1;
+  readOnly = false;
 
   constructor(readonly id: number) {}
 

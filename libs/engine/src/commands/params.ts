@@ -50,4 +50,6 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'cluster-node-timeout', kind: 'integer', default: '5000', mutable: false, min: 2000, max: 600000, help: 'About how long (ms) after a member stops answering it is declared failed and loses its slots: suspected at its first missed probe, failed if that is not refuted within this minus 1 s' },
   { name: 'cluster-allow-reads-when-down', kind: 'bool', default: 'no', mutable: false, help: 'Serve reads while this node cannot reach a majority (writes are refused with CLUSTERDOWN either way)' },
   { name: 'cluster-virtual-points', kind: 'integer', default: '160', mutable: false, min: 150, max: 4096, help: 'Virtual points per member on the hash ring; must be equal on every member' },
+  { name: 'replicas', kind: 'integer', default: '1', mutable: false, min: 0, max: 2, help: 'Copies of each slot on other members (cluster mode): the next members on the ring, promoted when the primary fails; must be equal on every member' },
+  { name: 'repl-backlog-size', kind: 'memory', default: '1mb', mutable: true, min: 16384, max: 1099511627776, help: 'Bytes of recent writes kept so a replica that lost its link resumes (partial resync) instead of copying its slots again' },
 ];

@@ -4,6 +4,7 @@ import { PubSubRegistry } from '../pubsub-registry.js';
 import type { ClusterGate } from './cluster-gate.js';
 import type { ClientSession } from './command.js';
 import type { ConfigStore } from './config-store.js';
+import type { ReplicationHooks } from './replication-hooks.js';
 import type { ReplicationSink } from './replication.js';
 
 const MULTI: readonly string[] = ['MULTI'];
@@ -64,6 +65,8 @@ export class ServerState {
   execDepth = 0;
   /** Where effective writes go (replication.ts); undefined = nothing is captured. */
   replication: ReplicationSink | undefined = undefined;
+  /** The node's replication runtime as the engine sees it (WAIT, INFO replication, READONLY); undefined without replication. */
+  replicationHooks: ReplicationHooks | undefined = undefined;
   /** The running command propagated its own rewrite: the command table does not propagate its arguments. */
   propagationRewritten = false;
   /** A MULTI went out for the running EXEC: EXEC follows when it ends. */

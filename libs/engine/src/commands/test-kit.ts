@@ -112,6 +112,9 @@ export class RespLikeSession implements ClientSession {
   watch = undefined;
   blocked: BlockedClient | undefined = undefined;
   pubsub: Subscriber | undefined = undefined;
+  replOffset = 0;
+  replSlot = -1;
+  readOnly = false;
   /** Calls of unblocked() and pushWritten(). */
   unblocks = 0;
   pushes = 0;

@@ -11,7 +11,8 @@ export const EVICTION_POOL_SIZE = 16;
  * small, because each eviction forgets what the previous samples saw. The pool keeps the 16 best candidates
  * met so far, sorted by score (higher = better victim, best at the right). Each eviction adds N fresh
  * samples, then takes the best pooled entry that still exists. Entries are not removed when their key is
- * deleted or its slot reused; they are checked (same database, same key) when taken, and dropped if stale.
+ * deleted or its slot reused; they are checked (same database, same key, not since made foreign) when taken,
+ * and dropped if stale.
  * Scores can age (a pooled key may be read again); Redis accepts the same imprecision.
  */
 export abstract class SampledPolicy implements EvictionPolicy {
@@ -33,7 +34,7 @@ export abstract class SampledPolicy implements EvictionPolicy {
 
   selectVictim(store: Store, samples: number): number {
     for (;;) {
-      if ((this.volatileOnly ? store.volatileSize() : store.totalKeys()) === 0) {
+      if (store.evictableCount(this.volatileOnly) === 0) {
         this.clear();
         return -1;
       }
@@ -46,6 +47,7 @@ export abstract class SampledPolicy implements EvictionPolicy {
         if (
           store.slotDb(slot) === this.poolDb[k] &&
           store.slotKey(slot) === key &&
+          store.slotEvictable(slot) &&
           (!this.volatileOnly || store.slotExpireAt(slot) !== 0)
         ) {
           return slot;

@@ -9,6 +9,6 @@ export class RandomPolicy implements EvictionPolicy {
     this.name = volatileOnly ? 'volatile-random' : 'allkeys-random';
   }
   selectVictim(store: Store): number {
-    return this.volatileOnly ? store.randomVolatileSlot() : store.randomSlot();
+    return store.randomEvictableSlot(this.volatileOnly);
   }
 }

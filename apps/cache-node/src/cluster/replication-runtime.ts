@@ -1,0 +1,297 @@
+/**
+ * Replication and slot handover in a cluster node (docs/replication.md): this node's stream (PrimaryStream,
+ * fed by the engine's capture) for the replicas of its slots, and one PrimaryLink per member it copies slots
+ * from. After every topology change it decides what to copy from whom:
+ *
+ * - serving: the slots the replica placement gives it (it is replica r of them), from their primaries;
+ * - syncing (joining, or back after being declared failed): the slots the target table gives it, from their
+ *   current owners; once every link has caught up it enters the ring (Membership.serve), so a slot changes
+ *   owner only after the new owner holds its data, and a returning node never serves stale values;
+ * - a slot it now owns that a link to a still-serving member carried (a handover) stays on that link for a
+ *   grace period, so writes the old owner accepted before it learnt the new epoch still arrive.
+ *
+ * Keys of slots it neither owns nor copies are dropped; the store never expires or evicts the copies (the
+ * primary's DELs do). It is the engine's ReplicationHooks (WAIT, INFO replication, READONLY, metrics).
+ */
+import type { CommandContext } from '../../../../libs/engine/src/commands/command.js';
+import type { CommandTable } from '../../../../libs/engine/src/commands/command-table.js';
+import type { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
+import { InternalSession } from '../../../../libs/engine/src/commands/internal-session.js';
+import type { PrimaryLinkStatus, ReplicationHooks } from '../../../../libs/engine/src/commands/replication-hooks.js';
+import { captureReplication } from '../../../../libs/engine/src/commands/replication.js';
+import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
+import { ValueReply } from '../../../../libs/engine/src/commands/value-reply.js';
+import type { Engine } from '../../../../libs/engine/src/engine.js';
+import { snapshotSlot } from '../../../../libs/engine/src/snapshot.js';
+import type { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
+import type { Membership } from '../../../../libs/cluster/src/membership.js';
+import { commandSlot } from '../../../../libs/cluster/src/routing.js';
+import { PrimaryLink } from '../../../../libs/replication/src/primary-link.js';
+import { PrimaryStream } from '../../../../libs/replication/src/primary-stream.js';
+import { ANY_SLOT } from '../../../../libs/replication/src/replication-log.js';
+import { SLOT_COUNT, emptyMask, type SlotMask } from '../../../../libs/replication/src/slot-set.js';
+
+/** How long a handed-over slot keeps following its old owner's stream. */
+const HANDOVER_GRACE_MS = 2000;
+
+export class ReplicationRuntime implements ReplicationHooks {
+  readonly primaryStream: PrimaryStream;
+  private readonly links = new Map<string, PrimaryLink>();
+  /** Per old owner: slots handed over to this node, followed until `until`. */
+  private readonly graces = new Map<string, { mask: SlotMask; until: number }>();
+  private graceTimer: NodeJS.Timeout | undefined;
+  private readonly applyCtx: CommandContext;
+  private readonly applyReply = new ValueReply(2);
+  private readonly selfId: string;
+  private held: SlotMask = emptyMask();
+  private stopped = false;
+  /** Keys deleted because this node neither owns nor copies their slot any more. */
+  droppedKeys = 0;
+
+  constructor(
+    private readonly config: ConfigStore,
+    private readonly state: ClusterState,
+    private readonly membership: Membership,
+    private readonly engine: Engine,
+    private readonly server: ServerState,
+    private readonly table: CommandTable,
+  ) {
+    this.selfId = state.self.id;
+    this.primaryStream = new PrimaryStream({
+      backlogBytes: config.getNumber('repl-backlog-size'),
+      slotOf: (args) => this.slotOf(args),
+      snapshot: (slot, emit) => snapshotSlot(engine.keyspace, slot, engine.clock.now(), emit),
+      owned: () => this.owned(),
+      connected: (clientId) => server.clients.has(clientId),
+    });
+    const session = new InternalSession(server.nextClientId());
+    this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: this.applyReply };
+  }
+
+  /** Captures writes, serves PSYNC, and follows the topology from now on. */
+  start(): void {
+    captureReplication(this.engine, this.server, this.primaryStream);
+    this.server.replicationHooks = this;
+    this.state.setReplicaPredicate((slot) => this.replicates(slot));
+    this.config.onChange((name) => {
+      if (name === 'repl-backlog-size') this.primaryStream.log.resize(this.config.getNumber(name));
+    });
+    this.state.onTopology(() => this.reconcile());
+    this.reconcile();
+  }
+
+  /**
+   * Waits (at most `timeoutMs`) until every replica has acknowledged everything streamed so far: before a
+   * graceful leave hands this node's slots to them, and once more after it, for the writes in between.
+   */
+  async drain(timeoutMs: number): Promise<void> {
+    const target = this.offset;
+    const deadline = Date.now() + timeoutMs;
+    const behind = (): boolean => this.primaryStream.replicas().some((link) => link.ackOffset < target);
+    let asked = 0;
+    while (behind() && Date.now() < deadline) {
+      if (Date.now() - asked >= 200) {
+        this.requestAcks();
+        asked = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.state.setReplicaPredicate(undefined);
+    clearTimeout(this.graceTimer);
+    for (const link of this.links.values()) link.close();
+    this.links.clear();
+  }
+
+  // ---- ReplicationHooks ----
+
+  get replicasPerSlot(): number {
+    return this.config.getNumber('replicas');
+  }
+  get replId(): string {
+    return this.primaryStream.log.replId;
+  }
+  get replId2(): string {
+    return this.primaryStream.log.replId2;
+  }
+  get offset(): number {
+    return this.primaryStream.log.offset;
+  }
+  get secondOffset(): number {
+    return this.primaryStream.log.secondReplOffset;
+  }
+  get backlogSize(): number {
+    return this.config.getNumber('repl-backlog-size');
+  }
+  get backlogFirstByteOffset(): number {
+    return this.primaryStream.log.firstOffset + 1;
+  }
+  get backlogHistlen(): number {
+    return this.primaryStream.log.historyBytes;
+  }
+  get lastWriteSlot(): number {
+    return this.primaryStream.lastWriteSlot;
+  }
+  replicas(): ReturnType<PrimaryStream['replicas']> {
+    return this.primaryStream.replicas();
+  }
+  primaries(): readonly PrimaryLinkStatus[] {
+    return [...this.links.values()];
+  }
+  ackedCount(offset: number, slot: number): number {
+    return this.primaryStream.ackedCount(offset, slot);
+  }
+  replicaCount(slot: number): number {
+    return this.primaryStream.replicaCount(slot);
+  }
+  requestAcks(): void {
+    this.primaryStream.requestAcks();
+  }
+  onAck(listener: () => void): () => void {
+    return this.primaryStream.onAck(listener);
+  }
+  replicates(slot: number): boolean {
+    for (const link of this.links.values()) if (link.holds(slot)) return true;
+    return false;
+  }
+
+  // ---- placement ----
+
+  /** The slots this node owns now (none while it is syncing). */
+  private owned(): Readonly<Uint8Array> {
+    return this.membership.syncing ? NOTHING : this.state.ownedSlots;
+  }
+
+  private slotOf(args: readonly string[]): number {
+    const spec = this.table.lookup(args[0]!);
+    if (spec === undefined) return ANY_SLOT;
+    const slot = commandSlot(spec, args);
+    return slot < 0 ? ANY_SLOT : slot;
+  }
+
+  /** Decides the links and their slots for the current topology, drops keys nobody asked this node to keep. */
+  private reconcile(): void {
+    if (this.stopped) return;
+    const current = this.state.topology;
+    const syncing = this.membership.syncing;
+    const table = syncing ? this.state.target : current;
+    const owned = this.owned();
+    const wanted = new Map<string, SlotMask>();
+    const want = (primary: string, slot: number): void => {
+      let mask = wanted.get(primary);
+      if (mask === undefined) wanted.set(primary, (mask = emptyMask()));
+      mask[slot] = 1;
+    };
+    const owners = current.ring.owners;
+    const nodes = current.nodes;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (owned[slot] === 1) continue;
+      const owner = nodes[owners[slot]!]!;
+      if (owner.id === this.selfId) continue; // a stale table of this node alone (still syncing): nothing to copy
+      const copies = syncing ? table.ownerOfSlot(slot).id === this.selfId : current.isReplica(slot, this.selfId);
+      if (copies) want(owner.id, slot);
+    }
+    this.addGraces(owned, wanted);
+    for (const [id, link] of this.links) {
+      if (!wanted.has(id)) {
+        link.close();
+        this.links.delete(id);
+      }
+    }
+    const held = emptyMask();
+    for (const [id, mask] of wanted) {
+      let link = this.links.get(id);
+      if (link === undefined) {
+        const node = current.node(id)!;
+        link = this.createLink(node);
+        this.links.set(id, link);
+        link.setSlots(mask);
+        link.start();
+      } else {
+        link.setSlots(mask);
+      }
+      for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) held[slot] = 1;
+    }
+    this.held = held;
+    const keyspace = this.engine.keyspace;
+    keyspace.setForeignSlots(held);
+    const drop = emptyMask();
+    let any = false;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (owned[slot] !== 1 && held[slot] === 0 && keyspace.keysInHashSlot(slot) > 0) {
+        drop[slot] = 1;
+        any = true;
+      }
+    }
+    if (any) this.droppedKeys += keyspace.deleteHashSlots(drop);
+    this.checkServe();
+  }
+
+  /**
+   * Slots this node now owns that a link to a member still serving carried: kept on that link for a grace
+   * period (a handover: the old owner may accept writes until it learns the new epoch).
+   */
+  private addGraces(owned: Readonly<Uint8Array>, wanted: Map<string, SlotMask>): void {
+    const now = Date.now();
+    const current = this.state.topology;
+    for (const [id, link] of this.links) {
+      if (current.node(id) === undefined) continue; // failed or gone: nothing more will come from it
+      let grace = this.graces.get(id);
+      for (let slot = 0; slot < SLOT_COUNT; slot++) {
+        if (owned[slot] === 1 && link.holds(slot) && (grace === undefined || grace.mask[slot] === 0)) {
+          if (grace === undefined) this.graces.set(id, (grace = { mask: emptyMask(), until: now + HANDOVER_GRACE_MS }));
+          grace.mask[slot] = 1;
+        }
+      }
+    }
+    let next = Infinity;
+    for (const [id, grace] of this.graces) {
+      if (grace.until <= now || current.node(id) === undefined) {
+        this.graces.delete(id);
+        continue;
+      }
+      next = Math.min(next, grace.until);
+      let mask = wanted.get(id);
+      if (mask === undefined) wanted.set(id, (mask = emptyMask()));
+      for (let slot = 0; slot < SLOT_COUNT; slot++) if (grace.mask[slot] !== 0 && owned[slot] === 1) mask[slot] = 1;
+    }
+    clearTimeout(this.graceTimer);
+    if (next !== Infinity) {
+      this.graceTimer = setTimeout(() => this.reconcile(), next - now + 1);
+      this.graceTimer.unref();
+    }
+  }
+
+  private createLink(node: { id: string; host: string; port: number }): PrimaryLink {
+    return new PrimaryLink({
+      primary: node,
+      self: { id: this.selfId, port: this.state.self.port },
+      password: this.server.requirePass,
+      slotOf: (args) => this.slotOf(args),
+      apply: (args) => {
+        this.table.applyFromPrimary(this.applyCtx, args);
+        this.applyReply.take();
+      },
+      flushSlots: (mask) => void this.engine.keyspace.deleteHashSlots(mask),
+      onProgress: () => this.checkServe(),
+    });
+  }
+
+  /** A syncing node whose links have all caught up enters the ring. */
+  private checkServe(): void {
+    if (!this.membership.syncing || this.stopped) return;
+    if (this.membership.members().length < 2) return; // no cluster seen yet (seeds not answering)
+    for (const link of this.links.values()) if (!link.caughtUp) return;
+    this.membership.serve();
+  }
+
+  /** Slots this node holds as copies (for tests and INFO). */
+  get heldSlots(): Readonly<SlotMask> {
+    return this.held;
+  }
+}
+
+const NOTHING: Readonly<Uint8Array> = new Uint8Array(SLOT_COUNT);

@@ -1,0 +1,344 @@
+/**
+ * The primary side of replication: this node's stream of effective writes (a ReplicationLog), fed by the
+ * engine's capture (ReplicationSink), and the replicas reading it, each over a RESP connection that sent
+ * PSYNC (see docs/replication.md for the protocol).
+ *
+ * A node is the primary of the slots it owns, and each replica holds a subset of them, so every replica link
+ * has its own slot set: an entry goes to the links streaming its slot. A slot joins a link by a snapshot: its
+ * keys as write commands, written in one event-loop turn after `REPLCONF SLOTSYNC <slot>`; entries for the slot
+ * are skipped before that (the snapshot already has their effect) and forwarded after it, so the replica sees
+ * exactly the primary's history of the slot. Snapshots go in batches of about 64 KB, one batch per turn, and
+ * wait while the replica has not read the previous ones, so neither event loop blocks on a big sync.
+ *
+ * Offsets are those of the whole stream: after each turn that appended (and after each snapshot batch) every
+ * link gets `REPLCONF OFFSET <n>`, so a replica that was sent nothing still knows how far it is, and its
+ * `REPLCONF ACK <n>` means "I have applied everything of my slots up to n".
+ */
+import type { CommandContext } from '../../engine/src/commands/command.js';
+import type { ReplicaStatus } from '../../engine/src/commands/replication-hooks.js';
+import type { ReplicationSink } from '../../engine/src/commands/replication.js';
+import { ANY_SLOT, ReplicationLog, encodeCommand } from './replication-log.js';
+import { SLOT_COUNT, emptyMask, type SlotMask } from './slot-set.js';
+
+/** A link's slot states. */
+const NONE = 0;
+const PENDING = 1;
+const STREAMING = 2;
+
+/** Snapshot bytes written per event-loop turn. */
+const SNAPSHOT_BATCH_BYTES = 64 * 1024;
+/** The next snapshot batch waits while more than this is unsent to the replica. */
+const SNAPSHOT_OUTPUT_PAUSE_BYTES = 4 * 1024 * 1024;
+/** Redis's client-output-buffer-limit for replicas (hard limit): a replica this far behind is dropped and resyncs. */
+const REPLICA_OUTPUT_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/** Emits the write commands that recreate the keys of one slot (engine's snapshot.ts). */
+export type SlotSnapshot = (slot: number, emit: (args: readonly string[]) => void) => void;
+
+/** The RESP connection's writer (RespWriter): raw bytes go out as they are. */
+interface RawWriter {
+  raw(data: Buffer | string): void;
+}
+
+/** A replica's identity, from its REPLCONF before PSYNC. */
+export interface ReplicaIdentity {
+  id: string;
+  host: string;
+  port: number;
+}
+
+/** One replica reading this node's stream. */
+export class ReplicaConnection implements ReplicaStatus {
+  /** NONE, PENDING (snapshot queued) or STREAMING per slot. */
+  readonly slotStates: SlotMask = emptyMask();
+  state: ReplicaStatus['state'] = 'wait_bgsave';
+  ackOffset = 0;
+  lastAckAt = Date.now();
+  /** The stream offset the last OFFSET marker told this replica. */
+  markedOffset = -1;
+  closed = false;
+  pumping = false;
+  private readonly writer: RawWriter;
+
+  constructor(
+    readonly identity: ReplicaIdentity,
+    readonly ctx: CommandContext,
+  ) {
+    this.writer = ctx.reply as unknown as RawWriter;
+  }
+
+  get id(): string {
+    return this.identity.id;
+  }
+  get host(): string {
+    return this.identity.host;
+  }
+  get port(): number {
+    return this.identity.port;
+  }
+
+  get slots(): number {
+    let n = 0;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.slotStates[slot] !== NONE) n++;
+    return n;
+  }
+
+  get clientId(): number {
+    return this.ctx.client.id;
+  }
+
+  write(bytes: Buffer): void {
+    this.writer.raw(bytes);
+    this.ctx.client.pushWritten();
+  }
+
+  outputBytes(): number {
+    return this.ctx.client.outputBytes();
+  }
+}
+
+export interface PrimaryStreamOptions {
+  backlogBytes: number;
+  /** A command's slot (all keys of a cluster command share one), ANY_SLOT when it has no key. */
+  slotOf(args: readonly string[]): number;
+  snapshot: SlotSnapshot;
+  /** 1 for each slot this node owns now: only those are logged (writes a replica link applies here are not ours to stream). */
+  owned(): Readonly<Uint8Array>;
+  /** Whether a client id is still connected (links of closed connections are dropped). */
+  connected(clientId: number): boolean;
+}
+
+/** Transaction state of the entries being captured: MULTI is held until the first command tells its slot. */
+const TX_NONE = 0;
+const TX_PENDING = 1;
+const TX_OPEN = 2;
+const TX_SKIPPED = 3;
+
+const MULTI = encodeCommand(['MULTI']);
+const EXEC = encodeCommand(['EXEC']);
+const GETACK = encodeCommand(['REPLCONF', 'GETACK', '*']);
+
+export class PrimaryStream implements ReplicationSink {
+  readonly log: ReplicationLog;
+  private readonly links = new Map<number, ReplicaConnection>();
+  private readonly ackListeners = new Set<() => void>();
+  private tx = TX_NONE;
+  private txSlot = ANY_SLOT;
+  private markerScheduled = false;
+  /** The slot of the last entry logged (WAIT counts the replicas of the client's last written slot). */
+  lastWriteSlot = ANY_SLOT;
+
+  constructor(private readonly options: PrimaryStreamOptions) {
+    this.log = new ReplicationLog(options.backlogBytes);
+  }
+
+  // ---- capture ----
+
+  propagate(_db: number, args: readonly string[]): void {
+    const name = args[0]!;
+    if (args.length === 1 && (name === 'MULTI' || name === 'multi')) {
+      this.tx = TX_PENDING;
+      return;
+    }
+    if (args.length === 1 && (name === 'EXEC' || name === 'exec') && this.tx !== TX_NONE) {
+      if (this.tx === TX_OPEN) this.append(this.txSlot, EXEC);
+      this.tx = TX_NONE;
+      return;
+    }
+    if (this.tx === TX_SKIPPED) return;
+    const slot = this.options.slotOf(args);
+    if (slot !== ANY_SLOT && this.options.owned()[slot] !== 1) {
+      // A write applied here for a slot this node does not own (from a primary's stream): not ours to stream.
+      if (this.tx === TX_PENDING) this.tx = TX_SKIPPED;
+      return;
+    }
+    if (this.tx === TX_PENDING) {
+      this.tx = TX_OPEN;
+      this.txSlot = slot;
+      this.append(slot, MULTI);
+    }
+    this.append(slot, encodeCommand(args));
+  }
+
+  private append(slot: number, bytes: Buffer): void {
+    this.log.appendEncoded(slot, bytes);
+    if (slot !== ANY_SLOT) this.lastWriteSlot = slot;
+    for (const link of this.links.values()) {
+      if (slot === ANY_SLOT || link.slotStates[slot] === STREAMING) link.write(bytes);
+    }
+    this.scheduleMarkers();
+  }
+
+  private scheduleMarkers(): void {
+    if (this.markerScheduled || this.links.size === 0) return;
+    this.markerScheduled = true;
+    setImmediate(this.writeMarkers);
+  }
+
+  /** Once per turn that appended: every link learns the stream's offset; links of closed connections go. */
+  private readonly writeMarkers = (): void => {
+    this.markerScheduled = false;
+    for (const link of this.links.values()) {
+      if (!this.options.connected(link.clientId) || link.outputBytes() > REPLICA_OUTPUT_LIMIT_BYTES) {
+        this.drop(link);
+        continue;
+      }
+      this.mark(link);
+    }
+  };
+
+  /** OFFSET marker; `force` after a snapshot batch, whose end the replica learns from it. */
+  private mark(link: ReplicaConnection, force = false): void {
+    const offset = this.log.offset;
+    if (link.markedOffset === offset && !force) return;
+    link.markedOffset = offset;
+    link.write(encodeCommand(['REPLCONF', 'OFFSET', String(offset)]));
+  }
+
+  // ---- replicas ----
+
+  /**
+   * PSYNC from a replica holding `held` slots of our stream: the connection becomes a replica link, streaming
+   * those slots from its offset when `partial` (canResume said so), else with each of them queued for a
+   * snapshot. The caller replies +CONTINUE or +FULLRESYNC, then calls start.
+   */
+  attach(ctx: CommandContext, identity: ReplicaIdentity, held: Readonly<SlotMask>, partial: boolean): ReplicaConnection {
+    const previous = this.links.get(ctx.client.id);
+    if (previous !== undefined) previous.closed = true; // a second PSYNC on one connection replaces its link
+    const link = new ReplicaConnection(identity, ctx);
+    this.links.set(ctx.client.id, link);
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (held[slot] !== 0) link.slotStates[slot] = partial ? STREAMING : PENDING;
+    }
+    return link;
+  }
+
+  /** After the PSYNC reply went into the link's output: the backlog (partial) or the snapshots (full). */
+  start(link: ReplicaConnection, from: { offset: number }, partial: boolean): void {
+    if (partial) {
+      for (const entry of this.log.since(from.offset, (slot) => link.slotStates[slot] === STREAMING) ?? []) link.write(entry.bytes);
+      link.state = 'online';
+      link.ackOffset = from.offset;
+      this.mark(link);
+    } else {
+      link.ackOffset = 0;
+      this.pump(link);
+    }
+  }
+
+  /** Whether PSYNC from `from` can continue from the backlog. */
+  canResume(from: { replId: string; offset: number }): boolean {
+    return this.log.canResume(from);
+  }
+
+  linkOf(clientId: number): ReplicaConnection | undefined {
+    return this.links.get(clientId);
+  }
+
+  /** REPLCONF ADDSLOTS: snapshot these slots to the link, then stream them. */
+  addSlots(link: ReplicaConnection, mask: Readonly<SlotMask>): void {
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (mask[slot] !== 0 && link.slotStates[slot] === NONE) link.slotStates[slot] = PENDING;
+    }
+    this.pump(link);
+  }
+
+  /** REPLCONF DELSLOTS: stop streaming these slots to the link. */
+  removeSlots(link: ReplicaConnection, mask: Readonly<SlotMask>): void {
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) link.slotStates[slot] = NONE;
+  }
+
+  /** REPLCONF ACK. */
+  acknowledge(link: ReplicaConnection, offset: number): void {
+    if (offset > link.ackOffset) link.ackOffset = offset;
+    link.lastAckAt = Date.now();
+    for (const listener of this.ackListeners) listener();
+  }
+
+  onAck(listener: () => void): () => void {
+    this.ackListeners.add(listener);
+    return () => this.ackListeners.delete(listener);
+  }
+
+  /** Every replica is told the current offset and asked to acknowledge (WAIT). */
+  requestAcks(): void {
+    for (const link of this.links.values()) {
+      this.mark(link);
+      link.write(GETACK);
+    }
+  }
+
+  replicas(): ReplicaConnection[] {
+    return [...this.links.values()];
+  }
+
+  /** Replicas streaming `slot` that acknowledged at least `offset`. */
+  ackedCount(offset: number, slot: number): number {
+    let n = 0;
+    for (const link of this.links.values()) {
+      if ((slot === ANY_SLOT || link.slotStates[slot] === STREAMING) && link.ackOffset >= offset) n++;
+    }
+    return n;
+  }
+
+  /** Replicas streaming `slot`. */
+  replicaCount(slot: number): number {
+    let n = 0;
+    for (const link of this.links.values()) if (link.slotStates[slot] === STREAMING) n++;
+    return n;
+  }
+
+  detach(clientId: number): void {
+    const link = this.links.get(clientId);
+    if (link !== undefined) this.drop(link);
+  }
+
+  private drop(link: ReplicaConnection): void {
+    link.closed = true;
+    this.links.delete(link.clientId);
+    link.ctx.client.close(false);
+  }
+
+  /** Sends the link's pending slots, a batch per turn, pausing while the replica has not read the last ones. */
+  private pump(link: ReplicaConnection): void {
+    if (link.pumping || link.closed) return;
+    link.pumping = true;
+    link.state = 'send_bulk';
+    let cursor = 0;
+    const step = (): void => {
+      if (link.closed) return;
+      if (link.outputBytes() > SNAPSHOT_OUTPUT_PAUSE_BYTES) {
+        setTimeout(step, 5);
+        return;
+      }
+      let bytes = 0;
+      const emit = (args: readonly string[]): void => {
+        const encoded = encodeCommand(args);
+        bytes += encoded.length;
+        link.write(encoded);
+      };
+      while (cursor < SLOT_COUNT && bytes < SNAPSHOT_BATCH_BYTES) {
+        if (link.slotStates[cursor] === PENDING) {
+          emit(['REPLCONF', 'SLOTSYNC', String(cursor)]);
+          this.options.snapshot(cursor, emit);
+          link.slotStates[cursor] = STREAMING;
+        }
+        cursor++;
+      }
+      if (bytes > 0) this.mark(link, true);
+      if (cursor < SLOT_COUNT) {
+        setImmediate(step);
+        return;
+      }
+      // Slots added while this pass ran behind the cursor: another pass.
+      if (link.slotStates.includes(PENDING)) {
+        cursor = 0;
+        setImmediate(step);
+        return;
+      }
+      link.pumping = false;
+      link.state = 'online';
+    };
+    setImmediate(step);
+  }
+}

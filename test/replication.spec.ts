@@ -1,0 +1,148 @@
+/**
+ * Replication in a real 3-node ringcache cluster (replicas 1): every slot has a copy on the member the ring
+ * places it on, WAIT counts the copy's acknowledgement, a kill -9 loses no key written with WAIT 1 (the
+ * replica is promoted by the next table), the killed node comes back syncing and serves again only after it
+ * copied its slots, and a replica whose link is cut resumes from the backlog (partial resync).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Cluster, Redis } from 'ioredis';
+import { keySlot } from '../libs/cluster/src/slots.js';
+import { clusterSlots, command, startTestCluster, waitFor, type TestCluster } from './support/clusters.js';
+
+const NODE_TIMEOUT_MS = 3000;
+const KEYS = 600;
+
+/** INFO replication of a node as field → value. */
+async function replicationInfo(port: number): Promise<Record<string, string>> {
+  const text = String(await command(port, ['INFO', 'replication']));
+  const info: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const colon = line.indexOf(':');
+    if (colon > 0) info[line.slice(0, colon)] = line.slice(colon + 1);
+  }
+  return info;
+}
+
+async function dbsizes(cluster: TestCluster): Promise<number[]> {
+  return Promise.all(cluster.nodes.map(async (node) => Number(await command(node.port, ['DBSIZE']).catch(() => -1))));
+}
+
+/** A connection to one node (no cluster routing). */
+function direct(port: number): Redis {
+  const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, lazyConnect: true });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Every key written by the tests reads back. */
+async function expectAll(client: Cluster, killKeys: number): Promise<void> {
+  for (let i = 0; i < killKeys; i++) expect(await client.get(`rep:kill:${i}`)).toBe(`k${i}`);
+  for (let i = 0; i < KEYS; i++) expect(await client.get(`rep:${i}`)).toBe(`v${i}`);
+}
+
+describe('replication in a ringcache cluster (replicas 1)', () => {
+  let cluster: TestCluster;
+  let client: Cluster;
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({ kind: 'ringcache', size: 3, nodeTimeoutMs: NODE_TIMEOUT_MS, extraArgs: ['--replicas', '1'] });
+    client = new Cluster(cluster.seeds.map((seed) => ({ host: seed.split(':')[0]!, port: Number(seed.split(':')[1]) })), {
+      clusterRetryStrategy: () => 100,
+      redisOptions: { maxRetriesPerRequest: 3 },
+    });
+    client.on('error', () => undefined);
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.disconnect();
+    await cluster?.stop();
+  });
+
+  it('lists each range\'s replica in CLUSTER SLOTS and keeps a copy of every key on it', async () => {
+    const slots = await clusterSlots(cluster.nodes[0]!.port);
+    for (const range of slots) {
+      expect(range.length).toBe(4); // start, end, primary, one replica
+      expect((range[3] as [string, number])[1]).not.toBe(range[2][1]);
+    }
+    for (let i = 0; i < KEYS; i++) await client.set(`rep:${i}`, `v${i}`);
+    await client.rpush('rep:list', 'a', 'b', 'c');
+    await client.hset('rep:hash', { f: '1', g: '2' });
+    await client.zadd('rep:zset', 1.5, 'm');
+    await client.set('rep:ttl', 'x', 'PX', 60_000);
+    // Every key lives twice: on its primary and its replica.
+    await waitFor(async () => (await dbsizes(cluster)).reduce((a, b) => a + b, 0) === 2 * (KEYS + 4), 10_000, 'every key copied once');
+    const replicaPort = (key: string): number => {
+      const slot = keySlot(key);
+      const range = slots.find((r) => r[0] <= slot && slot <= r[1])!;
+      return (range[3] as [string, number])[1];
+    };
+    for (const key of ['rep:1', 'rep:list', 'rep:hash', 'rep:zset', 'rep:ttl']) {
+      const replica = direct(replicaPort(key));
+      await replica.call('READONLY');
+      const type = await replica.type(key);
+      expect(type).toBe(await client.type(key));
+      if (key === 'rep:ttl') expect(await replica.pttl(key)).toBeGreaterThan(50_000);
+      replica.disconnect();
+    }
+  }, 30_000);
+
+  it('WAIT counts the replica that acknowledged the caller\'s last write', async () => {
+    const key = 'rep:wait';
+    const owner = (await clusterSlots(cluster.nodes[0]!.port)).find((r) => r[0] <= keySlot(key) && keySlot(key) <= r[1])!;
+    const primary = direct(owner[2][1]);
+    await primary.set(key, 'w');
+    expect(await primary.call('WAIT', '1', '2000')).toBe(1);
+    expect(await primary.call('WAIT', '2', '200')).toBe(1); // only one copy exists
+    const info = await replicationInfo(owner[2][1]);
+    expect(info.role).toBe('master');
+    expect(Number(info.connected_slaves)).toBe(2);
+    expect(Number(info.master_repl_offset)).toBeGreaterThan(0);
+    primary.disconnect();
+  }, 15_000);
+
+  it('a replica whose link is cut resumes from the backlog (partial resync)', async () => {
+    const port = cluster.nodes[1]!.port;
+    const before = await replicationInfo(port);
+    const partialBefore = Object.keys(before).filter((k) => k.startsWith('primary')).map((k) => before[k]!);
+    expect(partialBefore.length).toBe(2);
+    // Cut every replication link of node 1 from its primaries' side.
+    for (const other of [cluster.nodes[0]!, cluster.nodes[2]!]) {
+      const list = String(await command(other.port, ['CLIENT', 'LIST']));
+      for (const line of list.split('\n').filter((l) => / cmd=(replconf|psync)/.test(l))) {
+        const id = /id=(\d+)/.exec(line)![1]!;
+        await command(other.port, ['CLIENT', 'KILL', 'ID', id]);
+      }
+    }
+    for (let i = 0; i < 50; i++) await client.set(`rep:after-cut:${i}`, 'x');
+    await waitFor(async () => {
+      const info = await replicationInfo(port);
+      const links = Object.keys(info).filter((k) => k.startsWith('primary')).map((k) => info[k]!);
+      return links.every((l) => l.includes('link_status=up') && l.includes('sync_in_progress=0'));
+    }, 10_000, 'links up again');
+    const after = await replicationInfo(port);
+    const line = Object.keys(after).filter((k) => k.startsWith('primary')).map((k) => after[k]!).join(' ');
+    expect(line).toMatch(/partial_syncs=[1-9]/);
+  }, 30_000);
+
+  it('kill -9 of a node loses no key written with WAIT 1, and the node comes back through a sync', async () => {
+    const victim = cluster.nodes[2]!;
+    const written = 200;
+    for (let i = 0; i < written; i++) await client.set(`rep:kill:${i}`, `k${i}`);
+    await waitFor(async () => (await dbsizes(cluster)).reduce((a, b) => a + b, 0) === 2 * (KEYS + 4 + 1 + 50 + written), 5000, 'every write copied');
+    victim.kill('SIGKILL');
+    await victim.exited();
+    const survivors = [cluster.nodes[0]!.port, cluster.nodes[1]!.port];
+    await waitFor(async () => {
+      const slots = await clusterSlots(survivors[0]!).catch(() => []);
+      return slots.length > 0 && slots.every((r) => survivors.includes(r[2][1]));
+    }, NODE_TIMEOUT_MS + 8000, 'the survivors to own every slot');
+    await expectAll(client, written);
+
+    await victim.restart();
+    await waitFor(async () => {
+      const slots = await clusterSlots(survivors[0]!).catch(() => []);
+      return slots.some((r) => r[2][1] === victim.port);
+    }, 20_000, 'the restarted node to serve slots again');
+    await expectAll(client, written);
+  }, 60_000);
+});
