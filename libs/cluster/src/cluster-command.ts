@@ -70,7 +70,7 @@ function getKeysInSlot(ctx: CommandContext, args: string[]): void {
 }
 
 function nodes(ctx: CommandContext, _args: string[], state: ClusterState): void {
-  ctx.reply.verbatim(clusterNodesText(state.topology, state.self.id, Date.now(), state.nodeHealth, state.failed));
+  ctx.reply.verbatim(clusterNodesText(state.topology, state.self.id, Date.now(), state.nodeHealth, state.failed, state.syncingNodes));
 }
 
 function info(ctx: CommandContext, _args: string[], state: ClusterState): void {
@@ -85,8 +85,9 @@ function forget(ctx: CommandContext, args: string[], state: ClusterState): void 
   ctx.reply.ok();
 }
 
+/** CLUSTER LEAVE: +OK at once; the node drains (its replicas catch up) and then announces the leave. */
 function leave(ctx: CommandContext, _args: string[], state: ClusterState): void {
-  state.membership.leave();
+  state.leave();
   ctx.reply.ok();
 }
 

@@ -81,9 +81,17 @@ export function replyClusterShards(reply: Reply, topology: Topology, health: Nod
  * `<id> <ip:port@cport> <flags> <master> <ping-sent> <pong-recv> <config-epoch> <link-state> <slot>...`
  * with slots as "start-end", or "n" for a single slot. Ping-sent is 0 (no ping pending) and pong-recv is
  * `nowMs`: membership owns the real probe times, and clients read neither. All nodes share the topology's epoch.
- * `outside` are members known but owning no slots (declared failed), listed last with the fail flag.
+ * `outside` are members known but owning no slots (declared failed), listed last with the fail flag; `syncing`
+ * are members still copying their slots before they join the ring (ringcache's flag "syncing"), without slots.
  */
-export function clusterNodesText(topology: Topology, selfId: string, nowMs: number, health: NodeHealth = {}, outside: readonly ClusterNode[] = []): string {
+export function clusterNodesText(
+  topology: Topology,
+  selfId: string,
+  nowMs: number,
+  health: NodeHealth = {},
+  outside: readonly ClusterNode[] = [],
+  syncing: readonly ClusterNode[] = [],
+): string {
   let text = '';
   for (const node of topology.nodes) {
     const failed = health.failed?.has(node.id) === true;
@@ -94,6 +102,10 @@ export function clusterNodesText(topology: Topology, selfId: string, nowMs: numb
     text += `${node.id} ${nodeAddress(node)} ${flags} - 0 ${nowMs} ${topology.epoch} ${link}`;
     for (const range of topology.rangesOf(node.id)) text += ` ${slotText(range)}`;
     text += '\n';
+  }
+  for (const node of syncing) {
+    const flags = node.id === selfId ? 'myself,master,syncing' : 'master,syncing';
+    text += `${node.id} ${nodeAddress(node)} ${flags} - 0 ${nowMs} ${topology.epoch} connected\n`;
   }
   for (const node of outside) text += `${node.id} ${nodeAddress(node)} master,fail - 0 ${nowMs} ${topology.epoch} disconnected\n`;
   return text;

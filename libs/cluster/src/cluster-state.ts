@@ -52,6 +52,7 @@ export class ClusterState implements ClusterGate {
   private health: ClusterHealth = { suspect: new Set(), failed: new Set() };
   /** Failed members: known, outside the ring (CLUSTER NODES lists them with the fail flag). */
   private failedNodes: readonly ClusterNode[] = [];
+  private syncing: readonly ClusterNode[] = [];
   private knownCount = 1;
   private majority = true;
   private joining: boolean;
@@ -108,8 +109,24 @@ export class ClusterState implements ClusterGate {
     return this.knownCount;
   }
 
+  /** Members copying their slots before they join the ring (this node included while it does). */
+  get syncingNodes(): readonly ClusterNode[] {
+    return this.syncing;
+  }
+
   get failed(): readonly ClusterNode[] {
     return this.failedNodes;
+  }
+
+  /**
+   * How this node leaves (CLUSTER LEAVE): the node sets a graceful one (its replicas catch up first); by
+   * default the leave is announced at once.
+   */
+  leaveHandler: (() => void) | undefined = undefined;
+
+  leave(): void {
+    if (this.leaveHandler !== undefined) this.leaveHandler();
+    else this.membership.leave();
   }
 
   /** Called with each new topology (a new epoch or a new member set). */
@@ -209,6 +226,7 @@ export class ClusterState implements ClusterGate {
     }
     this.health = { suspect, failed };
     this.failedNodes = failedNodes;
+    this.syncing = syncing;
     this.knownCount = known;
     if (members.length > 1) this.joining = false;
     this.majority = !this.joining && this.membership.reachableMajority();

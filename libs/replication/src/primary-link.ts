@@ -103,6 +103,12 @@ export class PrimaryLink implements PrimaryLinkStatus {
     return n;
   }
 
+  get syncedSlots(): number {
+    let n = 0;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.wanted[slot] !== 0 && this.synced[slot] !== 0) n++;
+    return n;
+  }
+
   get syncInProgress(): boolean {
     for (let slot = 0; slot < SLOT_COUNT; slot++) if (this.wanted[slot] !== 0 && this.synced[slot] === 0) return true;
     return false;

@@ -106,6 +106,10 @@ export interface PrimaryStreamOptions {
   owned(): Readonly<Uint8Array>;
   /** Whether a client id is still connected (links of closed connections are dropped). */
   connected(clientId: number): boolean;
+  /** Snapshots wait while this is true (slot-sync-paused: an operator paused rebalancing). */
+  paused?(): boolean;
+  /** Most snapshot bytes per second over all links, 0 for no limit (slot-sync-rate). */
+  rateBytesPerSec?(): number;
 }
 
 /** Transaction state of the entries being captured: MULTI is held until the first command tells its slot. */
@@ -125,6 +129,11 @@ export class PrimaryStream implements ReplicationSink {
   private tx = TX_NONE;
   private txSlot = ANY_SLOT;
   private markerScheduled = false;
+  /** Snapshot bytes sent in the current one-second window, for slot-sync-rate. */
+  private windowStart = 0;
+  private windowBytes = 0;
+  /** Snapshot bytes sent since start (INFO, rebalancing progress). */
+  snapshotBytes = 0;
   /** The slot of the last entry logged (WAIT counts the replicas of the client's last written slot). */
   lastWriteSlot = ANY_SLOT;
 
@@ -299,6 +308,20 @@ export class PrimaryStream implements ReplicationSink {
     link.ctx.client.close(false);
   }
 
+  /** Milliseconds the next snapshot batch must wait: paused, the replica not reading, or the rate spent. */
+  private snapshotWait(link: ReplicaConnection): number {
+    if (this.options.paused?.() === true) return 100;
+    if (link.outputBytes() > SNAPSHOT_OUTPUT_PAUSE_BYTES) return 5;
+    const rate = this.options.rateBytesPerSec?.() ?? 0;
+    if (rate === 0) return 0;
+    const now = Date.now();
+    if (now - this.windowStart >= 1000) {
+      this.windowStart = now;
+      this.windowBytes = 0;
+    }
+    return this.windowBytes >= rate ? this.windowStart + 1000 - now : 0;
+  }
+
   /** Sends the link's pending slots, a batch per turn, pausing while the replica has not read the last ones. */
   private pump(link: ReplicaConnection): void {
     if (link.pumping || link.closed) return;
@@ -307,8 +330,9 @@ export class PrimaryStream implements ReplicationSink {
     let cursor = 0;
     const step = (): void => {
       if (link.closed) return;
-      if (link.outputBytes() > SNAPSHOT_OUTPUT_PAUSE_BYTES) {
-        setTimeout(step, 5);
+      const wait = this.snapshotWait(link);
+      if (wait > 0) {
+        setTimeout(step, wait);
         return;
       }
       let bytes = 0;
@@ -326,6 +350,8 @@ export class PrimaryStream implements ReplicationSink {
         cursor++;
       }
       if (bytes > 0) this.mark(link, true);
+      this.windowBytes += bytes;
+      this.snapshotBytes += bytes;
       if (cursor < SLOT_COUNT) {
         setImmediate(step);
         return;

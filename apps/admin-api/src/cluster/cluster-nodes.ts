@@ -9,6 +9,8 @@ export interface ClusterNodeLine {
   readonly flags: readonly string[];
   /** `fail` flag: failed; `fail?` (PFAIL): suspect; otherwise alive. */
   readonly state: MemberState;
+  /** ringcache's `syncing` flag: copying the slots it is to own, not yet in the ring (so without slots). */
+  readonly syncing: boolean;
   /** Owned slot ranges, inclusive, ascending; importing/migrating markers (`[slot->-id]`) are not ownership. */
   readonly ranges: ReadonlyArray<readonly [number, number]>;
   readonly slots: number;
@@ -36,7 +38,7 @@ export function parseClusterNodes(text: string): ClusterNodeLine[] {
       slots += end - start + 1;
     }
     ranges.sort((a, b) => a[0] - b[0]);
-    nodes.push({ id, address, flags, state, ranges, slots });
+    nodes.push({ id, address, flags, state, syncing: flags.includes('syncing'), ranges, slots });
   }
   return nodes;
 }
@@ -55,4 +57,36 @@ export function parseInfo(text: string): Map<string, string> {
 export function keysOf(info: Map<string, string>): number {
   const match = /(?:^|,)keys=(\d+)/.exec(info.get('db0') ?? '');
   return match ? Number(match[1]) : 0;
+}
+
+/** A node as CLUSTER SLOTS names it. */
+export interface SlotNode {
+  readonly id: string;
+  readonly host: string;
+  readonly port: number;
+}
+
+/** One CLUSTER SLOTS group: a slot range, its primary, then its replicas (first replica first). */
+export interface SlotGroup {
+  readonly start: number;
+  readonly end: number;
+  readonly primary: SlotNode;
+  readonly replicas: readonly SlotNode[];
+}
+
+/** CLUSTER SLOTS as ioredis returns it: `[start, end, [host, port, id, {...}], ...replicas]` per group, ascending. */
+export function parseClusterSlots(reply: unknown): SlotGroup[] {
+  if (!Array.isArray(reply)) return [];
+  const groups: SlotGroup[] = [];
+  for (const entry of reply) {
+    if (!Array.isArray(entry) || entry.length < 3) continue;
+    const [start, end, primary, ...replicas] = entry as [unknown, unknown, unknown, ...unknown[]];
+    groups.push({ start: Number(start), end: Number(end), primary: slotNode(primary), replicas: replicas.map(slotNode) });
+  }
+  return groups.sort((a, b) => a.start - b.start);
+}
+
+function slotNode(entry: unknown): SlotNode {
+  const [host, port, id] = Array.isArray(entry) ? (entry as unknown[]) : [];
+  return { id: String(id ?? ''), host: String(host ?? ''), port: Number(port ?? 0) };
 }

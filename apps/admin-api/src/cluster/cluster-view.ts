@@ -6,8 +6,9 @@
 import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import { SLOT_COUNT } from '../../../../libs/cluster/src/slots.js';
 import { ADMIN_CONFIG, type AdminConfig } from '../admin-config.js';
-import { keysOf, parseClusterNodes, parseInfo, type ClusterNodeLine } from './cluster-nodes.js';
+import { keysOf, parseClusterNodes, parseClusterSlots, parseInfo, type ClusterNodeLine, type SlotGroup } from './cluster-nodes.js';
 import { NodePool, NodeUnreachableError, isReplyError } from './node-pool.js';
+import { parseReplicationInfo, type PrimaryLinkInfo } from './replication-info.js';
 
 export interface ClusterTopology {
   /** cluster_current_epoch of CLUSTER INFO. */
@@ -15,6 +16,8 @@ export interface ClusterTopology {
   /** cluster_state of CLUSTER INFO. */
   readonly state: 'ok' | 'fail';
   readonly members: readonly ClusterNodeLine[];
+  /** CLUSTER SLOTS: each range with its primary and replicas, ascending. */
+  readonly slotGroups: readonly SlotGroup[];
   /** Address of the node that described the cluster. */
   readonly source: string;
   /** Slots some member claims. */
@@ -34,6 +37,28 @@ export interface MemberView {
   /** From the member's INFO; null when it is failed or did not answer. */
   readonly keys: number | null;
   readonly memoryBytes: number | null;
+  /** Copying the slots it is to own before it joins the ring (ringcache's `syncing` flag). */
+  readonly syncing: boolean;
+  /** Slots CLUSTER SLOTS lists this member as a replica of. */
+  readonly replicaSlots: number;
+  /** master_repl_offset of the member's own stream; null when it did not answer. */
+  readonly replicationOffset: number | null;
+  /** Replicas reading this member's stream; null when it did not answer. */
+  readonly connectedReplicas: number | null;
+  /** The members it copies slots from, with how far behind each copy is; null when it did not answer. */
+  readonly links: readonly MemberLink[] | null;
+}
+
+/** One incoming replication link of a member (a `primaryN` line of its INFO replication). */
+export interface MemberLink {
+  readonly primaryId: string;
+  readonly address: string;
+  readonly linkStatus: 'up' | 'down';
+  readonly lastIoSecondsAgo: number;
+  readonly lagBytes: number;
+  readonly offset: number;
+  readonly slots: number;
+  readonly syncedSlots: number;
 }
 
 /** The topology with each member's keys and memory. */
@@ -69,24 +94,35 @@ export class ClusterView {
   /** The topology plus each reachable member's keys and memory (INFO keyspace, INFO memory). */
   async overview(): Promise<ClusterOverview> {
     const topology = await this.topology();
-    return { ...topology, members: await Promise.all(topology.members.map((m) => this.memberView(m))) };
+    return { ...topology, members: await Promise.all(topology.members.map((m) => this.memberView(m, topology.slotGroups))) };
   }
 
-  private async memberView(member: ClusterNodeLine): Promise<MemberView> {
+  private async memberView(member: ClusterNodeLine, slotGroups: readonly SlotGroup[]): Promise<MemberView> {
     let keys: number | null = null;
     let memoryBytes: number | null = null;
+    let replicationOffset: number | null = null;
+    let connectedReplicas: number | null = null;
+    let links: MemberLink[] | null = null;
     if (member.state !== 'failed' && member.address !== '') {
       try {
-        const [keyspace, memory] = await this.pool.batch(member.address, [['INFO', 'keyspace'], ['INFO', 'memory']]);
+        const [keyspace, memory, replication] = await this.pool.batch(member.address, [['INFO', 'keyspace'], ['INFO', 'memory'], ['INFO', 'replication']]);
         if (typeof keyspace === 'string') keys = keysOf(parseInfo(keyspace));
         const used = typeof memory === 'string' ? parseInfo(memory).get('used_memory') : undefined;
         if (used !== undefined) memoryBytes = Number(used);
+        if (typeof replication === 'string') {
+          const info = parseReplicationInfo(replication);
+          replicationOffset = info.offset;
+          connectedReplicas = info.connectedReplicas;
+          links = info.primaries.map(memberLink);
+        }
       } catch (err) {
         if (!(err instanceof NodeUnreachableError)) throw err;
       }
     }
-    const { id, state, address, slots, ranges } = member;
-    return { id, state, address, slots, share: slots / SLOT_COUNT, ranges, keys, memoryBytes };
+    const { id, state, address, slots, ranges, syncing } = member;
+    let replicaSlots = 0;
+    for (const group of slotGroups) if (group.replicas.some((r) => r.id === id)) replicaSlots += group.end - group.start + 1;
+    return { id, state, address, slots, share: slots / SLOT_COUNT, ranges, keys, memoryBytes, syncing, replicaSlots, replicationOffset, connectedReplicas, links };
   }
 
   private candidates(): string[] {
@@ -99,12 +135,12 @@ export class ClusterView {
     const reasons: string[] = [];
     for (const address of this.candidates()) {
       try {
-        const [nodes, info] = await this.pool.batch(address, [['CLUSTER', 'NODES'], ['CLUSTER', 'INFO']]);
+        const [nodes, info, slots] = await this.pool.batch(address, [['CLUSTER', 'NODES'], ['CLUSTER', 'INFO'], ['CLUSTER', 'SLOTS']]);
         if (typeof nodes !== 'string' || typeof info !== 'string') {
           reasons.push(`${address}: ${isReplyError(nodes) ? nodes.message : isReplyError(info) ? info.message : 'unexpected reply'}`);
           continue;
         }
-        const topology = describe(parseClusterNodes(nodes), parseInfo(info), address);
+        const topology = describe(parseClusterNodes(nodes), parseInfo(info), parseClusterSlots(slots), address);
         this.cached = { topology, at: performance.now() };
         this.lastSource = address;
         return topology;
@@ -118,7 +154,7 @@ export class ClusterView {
   }
 }
 
-function describe(members: ClusterNodeLine[], info: Map<string, string>, source: string): ClusterTopology {
+function describe(members: ClusterNodeLine[], info: Map<string, string>, slotGroups: SlotGroup[], source: string): ClusterTopology {
   members.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const owned = new Uint8Array(SLOT_COUNT); // 0 none, 1 only failed owners, 2 a live owner
   for (const m of members) {
@@ -136,6 +172,7 @@ function describe(members: ClusterNodeLine[], info: Map<string, string>, source:
     epoch: Number(info.get('cluster_current_epoch') ?? 0),
     state: info.get('cluster_state') === 'ok' ? 'ok' : 'fail',
     members,
+    slotGroups,
     source,
     slotsAssigned,
     slotsUnowned,
@@ -151,4 +188,9 @@ export function ownerOf(topology: ClusterTopology, slot: number): ClusterNodeLin
     failedOwner ??= m;
   }
   return failedOwner;
+}
+
+function memberLink(link: PrimaryLinkInfo): MemberLink {
+  const { id, address, linkUp, lastIoSecondsAgo, lagBytes, offset, slots, syncedSlots } = link;
+  return { primaryId: id, address, linkStatus: linkUp ? 'up' : 'down', lastIoSecondsAgo, lagBytes, offset, slots, syncedSlots };
 }

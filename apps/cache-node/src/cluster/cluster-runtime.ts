@@ -54,6 +54,7 @@ export class ClusterRuntime {
   private readonly seeds: BusAddress[];
   replication: ReplicationRuntime | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
+  private leaving: Promise<void> | undefined;
 
   constructor(
     private readonly config: ConfigStore,
@@ -93,6 +94,7 @@ export class ClusterRuntime {
     this.replication = new ReplicationRuntime(this.config, this.state, this.membership, engine, server, table);
     this.replication.start();
     this.state.onTopology((topology) => server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology)));
+    this.state.leaveHandler = () => void this.leave();
     this.state.heartbeat();
     this.heartbeat = setInterval(() => this.state.heartbeat(), HEARTBEAT_MS);
     this.heartbeat.unref();
@@ -115,13 +117,22 @@ export class ClusterRuntime {
    * closes the links and the bus.
    */
   async stop(): Promise<void> {
-    // The replicas take the slots over: they first catch up on every write this node acknowledged.
-    await this.replication?.drain(2000);
-    this.membership.leave();
-    await this.replication?.drain(1000);
+    await this.leave();
     this.replication?.stop();
     clearInterval(this.heartbeat);
     await this.bus.stop();
   }
+
+  /** The graceful leave itself (also CLUSTER LEAVE's, which leaves the process running); once. */
+  leave(): Promise<void> {
+    this.leaving ??= (async () => {
+      // The replicas take the slots over: they first catch up on every write this node acknowledged.
+      await this.replication?.drain(2000);
+      this.membership.leave();
+      await this.replication?.drain(1000);
+    })();
+    return this.leaving;
+  }
+
 }
 

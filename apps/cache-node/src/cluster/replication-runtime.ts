@@ -63,6 +63,8 @@ export class ReplicationRuntime implements ReplicationHooks {
       snapshot: (slot, emit) => snapshotSlot(engine.keyspace, slot, engine.clock.now(), emit),
       owned: () => this.owned(),
       connected: (clientId) => server.clients.has(clientId),
+      paused: () => config.getBool('slot-sync-paused'),
+      rateBytesPerSec: () => config.getNumber('slot-sync-rate'),
     });
     const session = new InternalSession(server.nextClientId());
     this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: this.applyReply };
@@ -131,6 +133,9 @@ export class ReplicationRuntime implements ReplicationHooks {
   }
   get backlogHistlen(): number {
     return this.primaryStream.log.historyBytes;
+  }
+  get snapshotBytesSent(): number {
+    return this.primaryStream.snapshotBytes;
   }
   get lastWriteSlot(): number {
     return this.primaryStream.lastWriteSlot;

@@ -216,13 +216,14 @@ export function replicationLines(hooks: ReplicationHooks, now: number): Array<[s
     ['repl_backlog_size', hooks.backlogSize],
     ['repl_backlog_first_byte_offset', hooks.backlogFirstByteOffset],
     ['repl_backlog_histlen', hooks.backlogHistlen],
+    ['ringcache_slot_sync_bytes_sent', hooks.snapshotBytesSent],
   );
   hooks.primaries().forEach((p, i) => {
     const lastIo = Math.max(0, Math.floor((now - p.lastIoAt) / 1000));
     lines.push([
       `primary${i}`,
       `id=${p.id},ip=${p.host},port=${p.port},link_status=${p.linkUp ? 'up' : 'down'},last_io_seconds_ago=${lastIo},` +
-        `sync_in_progress=${p.syncInProgress ? 1 : 0},offset=${p.offset},lag_bytes=${primaryLagBytes(p)},slots=${p.slots},` +
+        `sync_in_progress=${p.syncInProgress ? 1 : 0},offset=${p.offset},lag_bytes=${primaryLagBytes(p)},slots=${p.slots},synced_slots=${p.syncedSlots},` +
         `full_syncs=${p.fullSyncs},partial_syncs=${p.partialSyncs}`,
     ]);
   });

@@ -32,6 +32,7 @@ class FakeHooks implements ReplicationHooks {
   backlogSize = 1048576;
   backlogFirstByteOffset = 1;
   backlogHistlen = 0;
+  snapshotBytesSent = 0;
   lastWriteSlot = -1;
   replicaList: ReplicaStatus[] = [replica('r1', 0), replica('r2', 0)];
   primaryList: PrimaryLinkStatus[] = [];
@@ -303,8 +304,8 @@ describe('INFO replication', () => {
     hooks.backlogHistlen = 1234;
     hooks.replicaList = [{ ...replica('r1', 1200), lastAckAt: NOW - 2500 }, { ...replica('r2', 0), port: 7002, state: 'send_bulk' }];
     hooks.primaryList = [
-      { id: 'b'.repeat(40), host: '10.0.0.3', port: 7003, linkUp: true, lastIoAt: NOW - 1000, syncInProgress: false, replId: 'c'.repeat(40), offset: 90, primaryOffset: 100, slots: 300, fullSyncs: 1, partialSyncs: 0 },
-      { id: 'd'.repeat(40), host: '10.0.0.4', port: 7004, linkUp: false, lastIoAt: NOW - 7000, syncInProgress: true, replId: 'e'.repeat(40), offset: 0, primaryOffset: 0, slots: 20, fullSyncs: 0, partialSyncs: 0 },
+      { id: 'b'.repeat(40), host: '10.0.0.3', port: 7003, linkUp: true, lastIoAt: NOW - 1000, syncInProgress: false, replId: 'c'.repeat(40), offset: 90, primaryOffset: 100, slots: 300, syncedSlots: 300, fullSyncs: 1, partialSyncs: 0 },
+      { id: 'd'.repeat(40), host: '10.0.0.4', port: 7004, linkUp: false, lastIoAt: NOW - 7000, syncInProgress: true, replId: 'e'.repeat(40), offset: 0, primaryOffset: 0, slots: 20, syncedSlots: 5, fullSyncs: 0, partialSyncs: 0 },
     ];
     const { engine, server } = setup(hooks);
     const ctx = { engine, keyspace: engine.keyspace, server, client: new InternalSession(1), reply: new ValueReply(2) };
@@ -323,8 +324,9 @@ describe('INFO replication', () => {
       'repl_backlog_size:1048576',
       'repl_backlog_first_byte_offset:1',
       'repl_backlog_histlen:1234',
-      `primary0:id=${'b'.repeat(40)},ip=10.0.0.3,port=7003,link_status=up,last_io_seconds_ago=1,sync_in_progress=0,offset=90,lag_bytes=10,slots=300,full_syncs=1,partial_syncs=0`,
-      `primary1:id=${'d'.repeat(40)},ip=10.0.0.4,port=7004,link_status=down,last_io_seconds_ago=7,sync_in_progress=1,offset=0,lag_bytes=0,slots=20,full_syncs=0,partial_syncs=0`,
+      'ringcache_slot_sync_bytes_sent:0',
+      `primary0:id=${'b'.repeat(40)},ip=10.0.0.3,port=7003,link_status=up,last_io_seconds_ago=1,sync_in_progress=0,offset=90,lag_bytes=10,slots=300,synced_slots=300,full_syncs=1,partial_syncs=0`,
+      `primary1:id=${'d'.repeat(40)},ip=10.0.0.4,port=7004,link_status=down,last_io_seconds_ago=7,sync_in_progress=1,offset=0,lag_bytes=0,slots=20,synced_slots=5,full_syncs=0,partial_syncs=0`,
       '',
     ]);
   });

@@ -44,6 +44,8 @@ export interface PrimaryLinkStatus {
   readonly primaryOffset: number;
   /** How many slots this node replicates from it. */
   readonly slots: number;
+  /** Of those, how many have arrived (their snapshot, or a resume) and follow the stream. */
+  readonly syncedSlots: number;
   /** Full and partial resyncs this link has done. */
   readonly fullSyncs: number;
   readonly partialSyncs: number;
@@ -61,6 +63,8 @@ export interface ReplicationHooks {
   readonly backlogSize: number;
   readonly backlogFirstByteOffset: number;
   readonly backlogHistlen: number;
+  /** Bytes of slot snapshots this node has sent (replica syncs and handovers): rebalancing progress. */
+  readonly snapshotBytesSent: number;
   /** The slot of the last write propagated into this node's stream (the command table copies it to the client with the offset). */
   readonly lastWriteSlot: number;
   replicas(): readonly ReplicaStatus[];
