@@ -30,8 +30,9 @@ import { ring } from './scenarios/ring.mjs';
 import { cluster } from './scenarios/cluster.mjs';
 import { clientRouting } from './scenarios/client-routing.mjs';
 import { gossip } from './scenarios/gossip.mjs';
+import { replication, failover, fullSync } from './scenarios/replication.mjs';
 
-const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring, cluster, clientRouting, gossip];
+const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring, cluster, clientRouting, gossip, replication, failover, fullSync];
 
 function parseArgs(argv) {
   const opts = { only: [], runs: 3, requests: undefined, elements: undefined, duration: undefined, subject: 'ringcache', list: false };

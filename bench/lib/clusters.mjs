@@ -98,7 +98,8 @@ export async function waitClusterOk(ports, { members = ports.length, sameEpoch =
   while (Date.now() < deadline) {
     try {
       last = await Promise.all(ports.map((p) => clusterInfo(p)));
-      const ok = last.every((i) => i.cluster_state === 'ok' && Number(i.cluster_known_nodes) === members);
+      // cluster_size: members owning slots (a joining ringcache member copies its slots first, owning none).
+      const ok = last.every((i) => i.cluster_state === 'ok' && Number(i.cluster_known_nodes) === members && Number(i.cluster_size) === members);
       const epochs = new Set(last.map((i) => i.cluster_current_epoch));
       if (ok && (!sameEpoch || epochs.size === 1)) return last;
     } catch { /* a node not up yet */ }

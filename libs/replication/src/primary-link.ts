@@ -177,8 +177,15 @@ export class PrimaryLink implements PrimaryLinkStatus {
     socket.on('connect', () => this.handshake());
     socket.on('data', (chunk: Buffer) => {
       this.lastIoAt = Date.now();
-      const error = this.parser?.feed(chunk);
-      if (error !== null && error !== undefined) socket.destroy();
+      try {
+        const error = this.parser?.feed(chunk);
+        if (error !== null && error !== undefined) socket.destroy();
+      } catch {
+        // A command this node could not apply: drop the link; the next one starts from a clean copy.
+        this.replId = '?';
+        this.offset = -1;
+        socket.destroy();
+      }
     });
     socket.on('error', () => undefined);
     socket.on('close', () => {
