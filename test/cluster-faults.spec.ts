@@ -12,12 +12,15 @@ import {
   type TestCluster, type SlotRange,
 } from './support/clusters.js';
 
-/** The epoch the nodes at `ports` agree on while all are ok with `members` known, else undefined. */
-async function agreedEpoch(ports: number[], members: number): Promise<number | undefined> {
+/**
+ * The epoch the nodes at `ports` agree on while all are ok with `members` known and `owning` of them owning
+ * slots (a returning member copies its slots before it owns any), else undefined.
+ */
+async function agreedEpoch(ports: number[], members: number, owning = ports.length): Promise<number | undefined> {
   const infos = await Promise.all(ports.map((port) => clusterInfo(port)));
   const ok = infos.every(
     (info) => info.cluster_state === 'ok' && info.cluster_known_nodes === String(members)
-      && info.cluster_current_epoch === infos[0]!.cluster_current_epoch,
+      && info.cluster_size === String(owning) && info.cluster_current_epoch === infos[0]!.cluster_current_epoch,
   );
   return ok ? Number(infos[0]!.cluster_current_epoch) : undefined;
 }

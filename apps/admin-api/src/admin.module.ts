@@ -1,5 +1,5 @@
 /**
- * The admin API: cluster overview and health, key inspection and SCAN, /cache through the cluster client,
+ * The admin API: cluster overview, rebalancing and health, key inspection and SCAN, /cache through the cluster client,
  * /metrics and /docs; the optional bearer token guards all but health, and errors keep one JSON shape.
  */
 import { Global, Module, ValidationPipe, type DynamicModule } from '@nestjs/common';
@@ -14,6 +14,8 @@ import { ClusterCache } from './cache/cluster-cache.js';
 import { ClusterView } from './cluster/cluster-view.js';
 import { ClusterController } from './cluster/cluster.controller.js';
 import { NodePool } from './cluster/node-pool.js';
+import { RebalanceController } from './cluster/rebalance.controller.js';
+import { RebalanceService } from './cluster/rebalance.service.js';
 import { DocsController } from './docs/docs.controller.js';
 import { ClusterHealthIndicator } from './health/cluster.health.js';
 import { HealthController } from './health/health.controller.js';
@@ -27,7 +29,7 @@ export class AdminModule {
     return {
       module: AdminModule,
       imports: [TerminusModule.forRoot({ logger: false }), AdminMetricsModule],
-      controllers: [HealthController, ClusterController, KeysController, CacheController, DocsController],
+      controllers: [HealthController, ClusterController, RebalanceController, KeysController, CacheController, DocsController],
       providers: [
         { provide: ADMIN_CONFIG, useValue: config },
         { provide: NodePool, useFactory: () => new NodePool(config.timeoutMs) },
@@ -35,6 +37,7 @@ export class AdminModule {
         { provide: APP_FILTER, useClass: AdminErrorsFilter },
         { provide: APP_PIPE, useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }) },
         ClusterView,
+        RebalanceService,
         ClusterHealthIndicator,
         KeyInspector,
         ClusterCache,

@@ -20,10 +20,10 @@ const member = (n: number, state: MemberInfo['state'] = 'alive', incarnation = 1
 });
 
 /** A node (member 1) whose membership learns the others through messages, and a context to run commands on it. */
-function cluster(options: ClusterStateOptions = {}) {
+function cluster(options: ClusterStateOptions = {}, membershipOptions: { freezeMs?: number } = {}) {
   const clock = new FakeClock();
   const sent: GossipMessage[] = [];
-  const membership = new Membership(member(1), { transport: { send: (_to, message) => sent.push(message) }, clock });
+  const membership = new Membership(member(1), { transport: { send: (_to, message) => sent.push(message) }, clock, ...membershipOptions });
   const self = member(1);
   const state = new ClusterState(membership, { id: self.id, host: self.host, port: self.port, busPort: self.busPort }, options);
   const engine = new Engine({ clock });
@@ -309,24 +309,25 @@ describe('CLUSTER', () => {
       expect(state.target).toBe(state.topology);
     });
 
-    it('after a gap between heartbeats, refuses writes with MOVED to the first replica, and serves reads', () => {
-      const { state, learn, run } = cluster({ replicas: 1, freezeMs: 1000, freezeHoldMs: 60_000 });
+    it('a write arriving after a freeze (before any tick) makes the member resync first: MOVED to the new owner', () => {
+      const { state, membership, learn, run, clock } = cluster({ replicas: 1 }, { freezeMs: 1000 });
       learn([member(1), member(2)], 1);
       const key = keyOwnedBy(state.topology, member(1).id);
-      const slot = keySlot(key);
-      state.heartbeat(Date.now() - 5000); // the last beat, 5 s ago: the process was stopped since
-      expect(run('SET', key, 'v')).toBe(`-MOVED ${slot} 127.0.0.1:7002`);
-      expect(run('GET', key)).toBe(null);
-      state.heartbeat();
-      expect(run('SET', key, 'v')).toBe(`-MOVED ${slot} 127.0.0.1:7002`); // still held
+      expect(run('SET', key, 'v')).toBe('+OK');
+      clock.advance(5000); // stopped for 5 s: no tick, no message
+      expect(run('SET', key, 'w')).toBe(`-MOVED ${keySlot(key)} 127.0.0.1:7002`);
+      expect(membership.syncing).toBe(true);
+      expect(state.ownedSlots.includes(1)).toBe(false);
     });
 
-    it('without heartbeats (no guard) and after a short gap, writes run', () => {
-      const { state, run } = cluster({ freezeMs: 1000 });
-      expect(run('SET', 'k', 'v')).toBe('+OK');
-      state.heartbeat(Date.now() - 500);
-      state.heartbeat();
-      expect(run('SET', 'k', 'v')).toBe('+OK');
+    it('after a short gap, or without the guard, writes run', () => {
+      const guarded = cluster({}, { freezeMs: 1000 });
+      guarded.clock.advance(900);
+      expect(guarded.run('SET', 'k', 'v')).toBe('+OK');
+      const unguarded = cluster();
+      unguarded.clock.advance(60_000);
+      expect(unguarded.run('SET', 'k', 'v')).toBe('+OK');
+      expect(unguarded.membership.syncing).toBe(false);
     });
   });
 });

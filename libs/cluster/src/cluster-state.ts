@@ -27,13 +27,6 @@ export interface ClusterStateOptions {
   joining?: boolean;
   /** Replicas per slot (the `replicas` parameter): each topology carries the replica placement for it. Default 0. */
   replicas?: number;
-  /**
-   * Freeze guard: a gap of more than this between heartbeat() calls (the process was stopped, or its event
-   * loop stalled) makes the node refuse writes for `freezeHoldMs`, long enough to hear whether the cluster
-   * failed it over meanwhile. Default 2500 / 5000 ms (half the node timeout, and the node timeout).
-   */
-  freezeMs?: number;
-  freezeHoldMs?: number;
 }
 
 /** Suspect and failed members, as CLUSTER NODES/SHARDS/INFO print them. */
@@ -57,11 +50,6 @@ export class ClusterState implements ClusterGate {
   private majority = true;
   private joining: boolean;
   private readonly listeners: ((topology: Topology) => void)[] = [];
-  /** Date.now() of the last heartbeat (0: the node calls none, no guard), and until when writes are refused after a freeze. */
-  private lastBeat = 0;
-  private heldUntil = 0;
-  private readonly freezeMs: number;
-  private readonly freezeHoldMs: number;
   /** Whether this node holds a slot as a replica (setReplicaPredicate); undefined without replication. */
   private replicates: ((slot: number) => boolean) | undefined = undefined;
 
@@ -72,8 +60,6 @@ export class ClusterState implements ClusterGate {
   ) {
     this.self = self;
     this.joining = options.joining === true;
-    this.freezeMs = options.freezeMs ?? 2500;
-    this.freezeHoldMs = options.freezeHoldMs ?? 5000;
     this.current = new Topology([self], membership.epoch, options.ring);
     this.next = this.current;
     this.mine.fill(1);
@@ -85,9 +71,17 @@ export class ClusterState implements ClusterGate {
     return this.current;
   }
 
-  /** The topology with the syncing members in the ring: where each of them will own slots once it has copied them. */
+  /**
+   * The topology with the syncing members in the ring and the leaving ones out: where slots will be once the
+   * syncing have copied theirs and the leaving have handed theirs over (== topology when nobody does either).
+   */
   get target(): Topology {
     return this.next;
+  }
+
+  /** Joining through seeds and none has answered yet: the node knows nobody. */
+  get awaitingSeeds(): boolean {
+    return this.joining;
   }
 
   /** Redis's cluster_state: 'ok' while this node reaches a majority of the members it knows. */
@@ -129,7 +123,10 @@ export class ClusterState implements ClusterGate {
     else this.membership.leave();
   }
 
-  /** Called with each new topology (a new epoch or a new member set). */
+  /**
+   * Called with each new topology (a new epoch or a new member set), and when only the target changed (a
+   * member started syncing or leaving): then with the same topology object as before.
+   */
   onTopology(listener: (topology: Topology) => void): () => void {
     this.listeners.push(listener);
     return () => {
@@ -174,34 +171,12 @@ export class ClusterState implements ClusterGate {
     if (!this.majority && (!this.options.allowReadsWhenDown || write)) {
       return this.options.allowReadsWhenDown ? CLUSTERDOWN_READONLY_ERROR : CLUSTERDOWN_ERROR;
     }
-    if (this.mine[slot] === 1) return write && this.frozen() ? this.notAfterFreeze(slot) : undefined;
+    // Freeze guard: a write arriving after the process was stopped (before any timer ran) first lets the
+    // membership notice it; the node then syncs and owns nothing, so the write goes to the slot's owner.
+    if (write && this.mine[slot] === 1 && this.membership.mayBeFrozen()) this.membership.noticeFreeze();
+    if (this.mine[slot] === 1) return undefined;
     if (readOnly && !write && this.replicates !== undefined && this.replicates(slot)) return undefined;
     return movedError(slot, this.current.ownerOfSlot(slot));
-  }
-
-  /**
-   * Called about every 100 ms by the node. After a gap longer than freezeMs (SIGSTOP, a stalled loop) the
-   * cluster may have failed this node over meanwhile, and the client input that arrived during the gap runs
-   * before any gossip saying so: writes are refused for freezeHoldMs, so a stale primary never acknowledges a
-   * write the new primary will not have (no two primaries accepting writes for a slot).
-   */
-  heartbeat(now = Date.now()): void {
-    if (this.lastBeat !== 0 && now - this.lastBeat > this.freezeMs) this.heldUntil = Math.max(this.heldUntil, now + this.freezeHoldMs);
-    this.lastBeat = now;
-  }
-
-  /** Writes are held: a freeze was noticed (by a heartbeat, or by this write arriving after the gap). */
-  private frozen(): boolean {
-    if (this.lastBeat === 0) return false;
-    const now = Date.now();
-    if (now - this.lastBeat > this.freezeMs) this.heartbeat(now);
-    return now < this.heldUntil;
-  }
-
-  /** A write after a freeze goes where the slot would be if this node was failed over: its first replica. */
-  private notAfterFreeze(slot: number): string {
-    const replica = this.current.replicasOfSlot(slot)[0];
-    return replica === undefined ? CLUSTERDOWN_ERROR : movedError(slot, replica);
   }
 
   private update(members: readonly MemberInfo[]): void {
@@ -242,13 +217,17 @@ export class ClusterState implements ClusterGate {
       }
       return;
     }
-    const targetNodes = syncing.length === 0 ? ring : [...ring, ...syncing];
-    if (epoch === this.current.epoch && sameNodes(ring, this.current.nodes) && sameNodes(targetNodes, this.next.nodes)) return;
-    this.current = this.topologyOf(ring, epoch);
-    this.next = syncing.length === 0 ? this.current : this.topologyOf(targetNodes, epoch);
-    const mine = new Uint8Array(SLOT_COUNT);
-    for (const range of this.current.rangesOf(this.self.id)) mine.fill(1, range.start, range.end + 1);
-    this.mine = mine;
+    const leaving = new Set(members.filter((m) => m.leaving === true && m.state !== 'failed' && m.state !== 'left').map((m) => m.id));
+    const targetNodes = syncing.length === 0 && leaving.size === 0 ? ring : [...ring.filter((node) => !leaving.has(node.id)), ...syncing];
+    const currentChanged = epoch !== this.current.epoch || !sameNodes(ring, this.current.nodes);
+    if (!currentChanged && sameNodes(targetNodes, this.next.nodes)) return;
+    if (currentChanged) {
+      this.current = this.topologyOf(ring, epoch);
+      const mine = new Uint8Array(SLOT_COUNT);
+      for (const range of this.current.rangesOf(this.self.id)) mine.fill(1, range.start, range.end + 1);
+      this.mine = mine;
+    }
+    this.next = targetNodes === ring ? this.current : targetNodes.length === 0 ? this.current : this.topologyOf(targetNodes, epoch);
     for (const listener of this.listeners) listener(this.current);
   }
 

@@ -18,6 +18,11 @@ export interface MemberInfo {
    */
   syncing?: boolean;
   /**
+   * Draining before a graceful leave: still owns its slots, but the target table hands them to the others,
+   * who copy them first. Set only by the member itself.
+   */
+  leaving?: boolean;
+  /**
    * On a `failed` or `left` verdict: the member that issued it reached a majority then, so the cluster moved the
    * condemned member's slots on. Such a verdict sends a live member that hears it back to syncing; a minority's
    * verdict is only refuted.
@@ -69,6 +74,12 @@ export interface MembershipOptions {
   fullSyncEveryTicks?: number;
   /** Most member updates piggybacked on one ping or ack. Default 6. */
   piggybackLimit?: number;
+  /**
+   * A gap longer than this between two ticks (the process was stopped, or its loop stalled) may have let the
+   * others fail this member over: it comes back syncing at once, before it handles any message that piled up
+   * meanwhile (a stale suspicion it would refute as a serving member). Undefined: no check (simulations).
+   */
+  freezeMs?: number;
 }
 
 /** Each update is piggybacked RETRANSMIT_MULTIPLIER × ceil(log10(N + 1)) times (λ log N, memberlist's choice). */
@@ -96,6 +107,7 @@ function copy(member: MemberInfo): MemberInfo {
   const { id, host, port, busPort, incarnation, state } = member;
   const record: MemberInfo = { id, host, port, busPort, incarnation, state };
   if (member.syncing === true) record.syncing = true;
+  if (member.leaving === true) record.leaving = true;
   if (member.quorum === true && (state === 'failed' || state === 'left')) record.quorum = true;
   return record;
 }
@@ -153,6 +165,9 @@ export class Membership {
   private readonly suspicionTimeoutMs: number;
   private readonly fullSyncEvery: number;
   private readonly piggybackLimit: number;
+  private readonly freezeMs: number | undefined;
+  /** Clock time of the last tick or message handled, for the freeze check. */
+  private lastActive: number;
   /** Member id → local time its current suspicion started. */
   private readonly suspectedAt = new Map<string, number>();
   /** Member id → times its record has been piggybacked; removed once sent enough. */
@@ -186,6 +201,8 @@ export class Membership {
     this.suspicionTimeoutMs = options.suspicionTimeoutMs ?? 4000;
     this.fullSyncEvery = options.fullSyncEveryTicks ?? 10;
     this.piggybackLimit = options.piggybackLimit ?? 6;
+    this.freezeMs = options.freezeMs;
+    this.lastActive = this.clock.now();
     this.nextProbeAt = this.clock.now();
   }
 
@@ -236,12 +253,53 @@ export class Membership {
   serve(): void {
     if (this.self.syncing !== true || this.self.state === 'left') return;
     delete this.self.syncing;
+    this.announceSelf(true);
+  }
+
+  /**
+   * The first step of a graceful leave: this member keeps its slots but asks the others to copy them (the
+   * target table leaves it out); `leave` follows once they hold them.
+   */
+  drain(): void {
+    if (this.self.leaving === true || this.self.state === 'left') return;
+    this.self.leaving = true;
+    this.announceSelf(false);
+  }
+
+  /**
+   * Our own record changed (phase): a higher incarnation, told to every member at once; `newEpoch` when the
+   * members owning slots change with it.
+   */
+  private announceSelf(newEpoch: boolean): void {
     this.self.incarnation++;
     this.broadcasts.set(this.self.id, 0);
-    this.setEpoch(this.currentEpoch + 1);
+    if (newEpoch) this.setEpoch(this.currentEpoch + 1);
     this.dirty();
     this.announceRefutation();
     this.notify();
+  }
+
+  /**
+   * Whether a freeze may have happened since the last tick or message (longer than freezeMs ago): the node's
+   * write path asks before accepting a write, since client input can run before any timer after a SIGCONT.
+   */
+  mayBeFrozen(): boolean {
+    return this.freezeMs !== undefined && this.clock.now() - this.lastActive > this.freezeMs;
+  }
+
+  /** Handles a freeze now (see mayBeFrozen): this member comes back syncing. */
+  noticeFreeze(): void {
+    this.checkFreeze(this.clock.now());
+  }
+
+  /** After a freeze (see MembershipOptions.freezeMs), this member comes back syncing. */
+  private checkFreeze(now: number): void {
+    const gap = now - this.lastActive;
+    this.lastActive = now;
+    if (this.freezeMs === undefined || gap <= this.freezeMs || this.self.syncing === true) return;
+    this.self.syncing = true;
+    delete this.self.leaving;
+    this.announceSelf(true);
   }
 
   /** Announces `left` to every member in the ring; afterwards this instance ignores ticks and messages. */
@@ -276,6 +334,7 @@ export class Membership {
   tick(): void {
     if (this.self.state === 'left') return;
     const now = this.clock.now();
+    this.checkFreeze(now);
     this.retryJoin(now);
     this.advanceProbe(now);
     this.expireSuspicions(now);
@@ -286,6 +345,7 @@ export class Membership {
   receive(from: BusAddress, message: GossipMessage): void {
     if (this.self.state === 'left') return;
     const now = this.clock.now();
+    this.checkFreeze(now);
     const epochBefore = this.currentEpoch;
     let topologyChanged = this.apply(message.from, now);
     if (message.type === 'sync') {

@@ -36,6 +36,8 @@ export interface PrimaryLinkOptions {
   onProgress(): void;
   /** Delay before reconnecting after a break (default 250 ms, doubling to 2 s). */
   reconnectMs?: number;
+  /** A link that received nothing for this long is dropped and reconnects (repl-timeout; default 60 s). */
+  timeoutMs?(): number;
 }
 
 const HANDSHAKE = 0;
@@ -152,7 +154,7 @@ export class PrimaryLink implements PrimaryLinkStatus {
   start(): void {
     this.closed = false;
     this.connect();
-    this.ackTimer = setInterval(() => this.ack(), 1000);
+    this.ackTimer = setInterval(() => this.tick(), 1000);
     this.ackTimer.unref();
   }
 
@@ -341,6 +343,16 @@ export class PrimaryLink implements PrimaryLinkStatus {
   private request(mask: Readonly<SlotMask>): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) this.requested[slot] = 1;
     this.send(['REPLCONF', 'ADDSLOTS', formatSlots(mask)]);
+  }
+
+  /** Once a second: the ACK, and the timeout of a primary gone silent (the primary marks every second). */
+  private tick(): void {
+    const timeout = this.options.timeoutMs?.() ?? 60_000;
+    if (this.linkUp && Date.now() - this.lastIoAt > timeout) {
+      this.socket?.destroy();
+      return;
+    }
+    this.ack();
   }
 
   private ack(): void {

@@ -83,6 +83,11 @@ export class ReplicaConnection implements ReplicaStatus {
     return n;
   }
 
+  /** Whether this replica has the slot's snapshot and follows its writes. */
+  streams(slot: number): boolean {
+    return this.slotStates[slot] === STREAMING;
+  }
+
   get clientId(): number {
     return this.ctx.client.id;
   }
@@ -267,6 +272,18 @@ export class PrimaryStream implements ReplicationSink {
   onAck(listener: () => void): () => void {
     this.ackListeners.add(listener);
     return () => this.ackListeners.delete(listener);
+  }
+
+  /**
+   * A few times a second: a replica silent for longer than `timeoutMs` (no ACK: stopped, or cut off) is dropped, as
+   * Redis's repl-timeout does (it resyncs when it comes back: partially while the backlog still covers it);
+   * the others are told the offset, which doubles as a keepalive.
+   */
+  tick(now: number, timeoutMs: number): void {
+    for (const link of this.links.values()) {
+      if (!this.options.connected(link.clientId) || now - link.lastAckAt > timeoutMs) this.drop(link);
+      else this.mark(link, true);
+    }
   }
 
   /** Every replica is told the current offset and asked to acknowledge (WAIT). */

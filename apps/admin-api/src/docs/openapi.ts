@@ -16,7 +16,7 @@ export const OPENAPI_DOCUMENT = {
   info: {
     title: 'ringcache admin API',
     version: '0.1.0',
-    description: 'Cluster overview, health, key inspection, cluster-wide SCAN and a /cache API routed to each key\'s owner.',
+    description: 'Cluster overview, replication and rebalancing, health, key inspection, cluster-wide SCAN and a /cache API routed to each key\'s owner.',
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -41,7 +41,86 @@ export const OPENAPI_DOCUMENT = {
           ranges: { type: 'array', items: { type: 'array', items: { type: 'integer' }, minItems: 2, maxItems: 2 } },
           keys: { type: 'integer', nullable: true },
           memoryBytes: { type: 'integer', nullable: true },
+          syncing: { type: 'boolean', description: 'Copying the slots it is to own before it joins the ring (owns none yet)' },
+          replicaSlots: { type: 'integer', description: 'Slots CLUSTER SLOTS lists it as a replica of' },
+          replicationOffset: { type: 'integer', nullable: true, description: 'master_repl_offset of its own stream; null when it did not answer' },
+          connectedReplicas: { type: 'integer', nullable: true, description: 'Replicas reading its stream; null when it did not answer' },
+          links: { type: 'array', nullable: true, items: ref('ReplicationLink'), description: 'The members it copies slots from; null when it did not answer' },
         },
+      },
+      ReplicationLink: {
+        type: 'object',
+        properties: {
+          primaryId: { type: 'string' },
+          address: { type: 'string' },
+          linkStatus: { type: 'string', enum: ['up', 'down'] },
+          lastIoSecondsAgo: { type: 'integer' },
+          lagBytes: { type: 'integer', description: 'How far this copy is behind the primary\'s stream' },
+          offset: { type: 'integer', description: 'Offset of the primary\'s stream applied' },
+          slots: { type: 'integer', description: 'Slots wanted from that primary' },
+          syncedSlots: { type: 'integer', description: 'Of those, slots whose snapshot has arrived' },
+        },
+      },
+      SlotNode: {
+        type: 'object',
+        properties: { id: { type: 'string' }, host: { type: 'string' }, port: { type: 'integer' } },
+      },
+      SlotRange: {
+        type: 'object',
+        properties: { start: { type: 'integer' }, end: { type: 'integer' }, primary: ref('SlotNode'), replicas: { type: 'array', items: ref('SlotNode') } },
+      },
+      RebalanceProgress: {
+        type: 'object',
+        properties: {
+          state: { type: 'string', enum: ['idle', 'running', 'paused'], description: 'idle: no member syncs; paused: some member has slot-sync-paused yes' },
+          paused: { type: 'boolean' },
+          pausedMembers: { type: 'array', items: { type: 'string' } },
+          bytesPerSecond: { type: 'integer', nullable: true, description: 'Snapshot bytes sent per second over all members since the previous call; null on the first' },
+          members: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                address: { type: 'string' },
+                slotsTotal: { type: 'integer' },
+                slotsDone: { type: 'integer' },
+                slotsRemaining: { type: 'integer' },
+                keysDone: { type: 'integer', description: 'Its DBSIZE' },
+                keysRemaining: { type: 'integer', description: 'Estimate: slotsRemaining × the average keys per slot' },
+              },
+            },
+          },
+          unreachable: { type: 'array', items: { type: 'string' } },
+        },
+      },
+      RebalancePlan: {
+        type: 'object',
+        properties: {
+          moves: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: { start: { type: 'integer' }, end: { type: 'integer' }, from: { ...ref('SlotNode'), nullable: true }, to: ref('SlotNode') },
+            },
+          },
+          slots: { type: 'integer' },
+          keysEstimate: { type: 'integer' },
+          resumed: ref('SyncPause'),
+        },
+      },
+      SyncPause: {
+        type: 'object',
+        properties: {
+          paused: { type: 'boolean' },
+          set: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, address: { type: 'string' } } } },
+          failed: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, address: { type: 'string' }, reason: { type: 'string' } } } },
+        },
+      },
+      StartRebalance: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { dryRun: { type: 'boolean', description: 'Only compute the plan' } },
       },
       Cluster: {
         type: 'object',
@@ -49,6 +128,7 @@ export const OPENAPI_DOCUMENT = {
           epoch: { type: 'integer' },
           state: { type: 'string', enum: ['ok', 'fail'] },
           members: { type: 'array', items: ref('Member') },
+          slotRanges: { type: 'array', items: ref('SlotRange'), description: 'CLUSTER SLOTS: each range with its primary and replicas' },
         },
       },
       Health: {
@@ -88,7 +168,34 @@ export const OPENAPI_DOCUMENT = {
   security: [{ bearer: [] }],
   paths: {
     '/cluster': {
-      get: { summary: 'Epoch, state and members with their slots, keys and memory', responses: { 200: json('The cluster', ref('Cluster')), 401: unauthorized, 503: unavailable } },
+      get: { summary: 'Epoch, state, members with their slots, keys, memory and replication, slot ranges with their replicas', responses: { 200: json('The cluster', ref('Cluster')), 401: unauthorized, 503: unavailable } },
+    },
+    '/cluster/rebalance': {
+      get: { summary: 'Rebalance progress: the syncing members and how far their copies are', responses: { 200: json('Progress', ref('RebalanceProgress')), 401: unauthorized, 503: unavailable } },
+      post: {
+        summary: 'The slot moves the syncing members will make; without dryRun also resumes slot syncs on every member',
+        requestBody: { required: false, content: { 'application/json': { schema: ref('StartRebalance') } } },
+        responses: { 200: json('dryRun: the plan', ref('RebalancePlan')), 202: json('The plan; slot syncs resumed', ref('RebalancePlan')), 400: error('Invalid body'), 401: unauthorized, 503: unavailable },
+      },
+    },
+    '/cluster/rebalance/pause': {
+      post: { summary: 'CONFIG SET slot-sync-paused yes on every member that is not failed', responses: { 200: json('The members set', ref('SyncPause')), 401: unauthorized, 503: unavailable } },
+    },
+    '/cluster/rebalance/resume': {
+      post: { summary: 'CONFIG SET slot-sync-paused no on every member that is not failed', responses: { 200: json('The members set', ref('SyncPause')), 401: unauthorized, 503: unavailable } },
+    },
+    '/cluster/nodes/{id}/drain': {
+      post: {
+        summary: 'CLUSTER LEAVE to the member: its replicas catch up, then take its slots (the process keeps running)',
+        parameters: [{ name: 'id', in: 'path', required: true, description: 'Node id', schema: { type: 'string' } }],
+        responses: {
+          202: json('Leaving', { type: 'object', properties: { draining: { type: 'string' } } }),
+          401: unauthorized,
+          404: error('No member with that id'),
+          409: error('The member is failed, or the only serving member'),
+          503: unavailable,
+        },
+      },
     },
     '/cluster/health': { get: { summary: 'Ready when some node answers and every slot has a live owner', security: [], responses: health } },
     '/health/ready': { get: { summary: 'Same check as /cluster/health', security: [], responses: health } },

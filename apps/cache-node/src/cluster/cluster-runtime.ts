@@ -17,8 +17,8 @@ import type { Topology } from '../../../../libs/cluster/src/topology.js';
 import { TOPOLOGY_CHANNEL, topologyMessage } from '../../../../libs/cluster/src/topology-push.js';
 import { ReplicationRuntime } from './replication-runtime.js';
 
-/** How often the freeze guard's heartbeat runs (ClusterState.heartbeat). */
-const HEARTBEAT_MS = 100;
+/** Most time a graceful leave waits for the next owners to copy this node's slots. */
+const LEAVE_HANDOVER_TIMEOUT_MS = 30_000;
 
 /** One SWIM protocol period: a probe a second, as the issue's heartbeat. */
 const PROBE_INTERVAL_MS = 1000;
@@ -53,7 +53,6 @@ export class ClusterRuntime {
   readonly bus: GossipBus;
   private readonly seeds: BusAddress[];
   replication: ReplicationRuntime | undefined;
-  private heartbeat: NodeJS.Timeout | undefined;
   private leaving: Promise<void> | undefined;
 
   constructor(
@@ -72,6 +71,9 @@ export class ClusterRuntime {
         clock: Date,
         probeIntervalMs: PROBE_INTERVAL_MS,
         suspicionTimeoutMs: config.getNumber('cluster-node-timeout') - PROBE_INTERVAL_MS,
+        // Stopped for longer than the suspicion timeout, the others may have failed it over (a failure takes a
+        // missed probe round plus that timeout): it comes back syncing.
+        freezeMs: config.getNumber('cluster-node-timeout') - PROBE_INTERVAL_MS,
       },
     );
     this.state = new ClusterState(this.membership, self, {
@@ -79,8 +81,6 @@ export class ClusterRuntime {
       allowReadsWhenDown: config.getBool('cluster-allow-reads-when-down'),
       joining: this.seeds.length > 0,
       replicas: config.getNumber('replicas'),
-      freezeMs: Math.floor(config.getNumber('cluster-node-timeout') / 2),
-      freezeHoldMs: config.getNumber('cluster-node-timeout'),
     });
   }
 
@@ -93,11 +93,13 @@ export class ClusterRuntime {
     server.cluster = this.state;
     this.replication = new ReplicationRuntime(this.config, this.state, this.membership, engine, server, table);
     this.replication.start();
-    this.state.onTopology((topology) => server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology)));
+    let published = this.state.topology;
+    this.state.onTopology((topology) => {
+      if (topology === published) return; // only the target changed: clients route by the current table
+      published = topology;
+      server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology));
+    });
     this.state.leaveHandler = () => void this.leave();
-    this.state.heartbeat();
-    this.heartbeat = setInterval(() => this.state.heartbeat(), HEARTBEAT_MS);
-    this.heartbeat.unref();
     await this.bus.start(this.membership);
     if (this.seeds.length > 0) this.membership.join(this.seeds);
   }
@@ -119,17 +121,18 @@ export class ClusterRuntime {
   async stop(): Promise<void> {
     await this.leave();
     this.replication?.stop();
-    clearInterval(this.heartbeat);
     await this.bus.stop();
   }
 
   /** The graceful leave itself (also CLUSTER LEAVE's, which leaves the process running); once. */
   leave(): Promise<void> {
     this.leaving ??= (async () => {
-      // The replicas take the slots over: they first catch up on every write this node acknowledged.
-      await this.replication?.drain(2000);
+      // The members the table without this node gives its slots to copy them first, and catch up on every
+      // write this node acknowledged; then the leave hands the slots over.
+      const handedOver = (await this.replication?.handOver(LEAVE_HANDOVER_TIMEOUT_MS)) ?? true;
+      if (!handedOver) process.stderr.write(`ringcache: leaving before every slot was copied to its next owner (${LEAVE_HANDOVER_TIMEOUT_MS} ms timeout)\n`);
       this.membership.leave();
-      await this.replication?.drain(1000);
+      await this.replication?.waitForAcks(1000);
     })();
     return this.leaving;
   }

@@ -25,7 +25,12 @@ class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const loglevel = this.config.get('loglevel');
-    if (loglevel !== 'warning' && loglevel !== 'nothing') this.runtime.onTopology((topology) => this.log(topology));
+    if (loglevel !== 'warning' && loglevel !== 'nothing') {
+      let logged: Topology | undefined;
+      this.runtime.onTopology((topology) => {
+        if (topology !== logged) this.log((logged = topology));
+      });
+    }
     await this.runtime.start(this.engine, this.server, this.table);
     this.server.publishToPeers = (channel, message) => this.relay(channel, message);
   }

@@ -31,6 +31,9 @@ import { PrimaryStream } from '../../../../libs/replication/src/primary-stream.j
 import { ANY_SLOT } from '../../../../libs/replication/src/replication-log.js';
 import { SLOT_COUNT, emptyMask, type SlotMask } from '../../../../libs/replication/src/slot-set.js';
 
+/** How often the stream checks its replicas' repl-timeout and tells idle ones the offset (a keepalive). */
+const TICK_MS = 250;
+
 /** How long a handed-over slot keeps following its old owner's stream. */
 const HANDOVER_GRACE_MS = 2000;
 
@@ -40,6 +43,7 @@ export class ReplicationRuntime implements ReplicationHooks {
   /** Per old owner: slots handed over to this node, followed until `until`. */
   private readonly graces = new Map<string, { mask: SlotMask; until: number }>();
   private graceTimer: NodeJS.Timeout | undefined;
+  private ticker: NodeJS.Timeout | undefined;
   private readonly applyCtx: CommandContext;
   private readonly applyReply = new ValueReply(2);
   private readonly selfId: string;
@@ -80,13 +84,57 @@ export class ReplicationRuntime implements ReplicationHooks {
     });
     this.state.onTopology(() => this.reconcile());
     this.reconcile();
+    this.ticker = setInterval(() => this.primaryStream.tick(Date.now(), this.timeoutMs()), TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** repl-timeout in ms. */
+  private timeoutMs(): number {
+    return this.config.getNumber('repl-timeout') * 1000;
+  }
+
+  /**
+   * A graceful leave's hand-over: announces that this node is leaving (the target table gives its slots to
+   * the others, who copy them), then waits (at most `timeoutMs`) until, for every slot it owns, the member the
+   * target table gives it to streams it and has acknowledged everything so far. False on timeout.
+   */
+  async handOver(timeoutMs: number): Promise<boolean> {
+    this.membership.drain();
+    const deadline = Date.now() + timeoutMs;
+    let asked = 0;
+    for (;;) {
+      if (this.handedOver()) return true;
+      if (Date.now() >= deadline) return false;
+      if (Date.now() - asked >= 200) {
+        this.requestAcks();
+        asked = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Every owned slot's owner-to-be streams it and has acknowledged this node's offset. */
+  private handedOver(): boolean {
+    const target = this.state.target;
+    if (target.nodes.every((node) => node.id === this.selfId)) return true; // nobody to hand the slots to
+    const links = new Map(this.primaryStream.replicas().map((link) => [link.id, link]));
+    const offset = this.offset;
+    const owned = this.state.ownedSlots;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (owned[slot] !== 1) continue;
+      const heir = target.ownerOfSlot(slot);
+      if (heir.id === this.selfId) return false; // the target has not left us out yet
+      const link = links.get(heir.id);
+      if (link === undefined || !link.streams(slot) || link.ackOffset < offset) return false;
+    }
+    return true;
   }
 
   /**
    * Waits (at most `timeoutMs`) until every replica has acknowledged everything streamed so far: before a
    * graceful leave hands this node's slots to them, and once more after it, for the writes in between.
    */
-  async drain(timeoutMs: number): Promise<void> {
+  async waitForAcks(timeoutMs: number): Promise<void> {
     const target = this.offset;
     const deadline = Date.now() + timeoutMs;
     const behind = (): boolean => this.primaryStream.replicas().some((link) => link.ackOffset < target);
@@ -102,6 +150,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.ticker);
     this.state.setReplicaPredicate(undefined);
     clearTimeout(this.graceTimer);
     for (const link of this.links.values()) link.close();
@@ -181,8 +230,7 @@ export class ReplicationRuntime implements ReplicationHooks {
   private reconcile(): void {
     if (this.stopped) return;
     const current = this.state.topology;
-    const syncing = this.membership.syncing;
-    const table = syncing ? this.state.target : current;
+    const target = this.state.target;
     const owned = this.owned();
     const wanted = new Map<string, SlotMask>();
     const want = (primary: string, slot: number): void => {
@@ -192,12 +240,15 @@ export class ReplicationRuntime implements ReplicationHooks {
     };
     const owners = current.ring.owners;
     const nodes = current.nodes;
+    const targetOwners = target.ring.owners;
+    const targetNodes = target.nodes;
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       if (owned[slot] === 1) continue;
       const owner = nodes[owners[slot]!]!;
       if (owner.id === this.selfId) continue; // a stale table of this node alone (still syncing): nothing to copy
-      const copies = syncing ? table.ownerOfSlot(slot).id === this.selfId : current.isReplica(slot, this.selfId);
-      if (copies) want(owner.id, slot);
+      // A copy of the slot: as one of its replicas, or as its owner-to-be (this node syncs, another member
+      // leaves, or a join moves the slot between serving members), taken before the table hands it over.
+      if (targetNodes[targetOwners[slot]!]!.id === this.selfId || current.isReplica(slot, this.selfId)) want(owner.id, slot);
     }
     this.addGraces(owned, wanted);
     for (const [id, link] of this.links) {
@@ -282,13 +333,14 @@ export class ReplicationRuntime implements ReplicationHooks {
       },
       flushSlots: (mask) => void this.engine.keyspace.deleteHashSlots(mask),
       onProgress: () => this.checkServe(),
+      timeoutMs: () => this.timeoutMs(),
     });
   }
 
   /** A syncing node whose links have all caught up enters the ring. */
   private checkServe(): void {
     if (!this.membership.syncing || this.stopped) return;
-    if (this.membership.members().length < 2) return; // no cluster seen yet (seeds not answering)
+    if (this.state.awaitingSeeds) return; // no cluster seen yet (seeds not answering)
     for (const link of this.links.values()) if (!link.caughtUp) return;
     this.membership.serve();
   }

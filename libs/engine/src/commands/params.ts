@@ -52,6 +52,7 @@ export const NODE_PARAMS: readonly ParamSpec[] = [
   { name: 'cluster-virtual-points', kind: 'integer', default: '160', mutable: false, min: 150, max: 4096, help: 'Virtual points per member on the hash ring; must be equal on every member' },
   { name: 'replicas', kind: 'integer', default: '1', mutable: false, min: 0, max: 2, help: 'Copies of each slot on other members (cluster mode): the next members on the ring, promoted when the primary fails; must be equal on every member' },
   { name: 'repl-backlog-size', kind: 'memory', default: '1mb', mutable: true, min: 16384, max: 1099511627776, help: 'Bytes of recent writes kept so a replica that lost its link resumes (partial resync) instead of copying its slots again' },
+  { name: 'repl-timeout', kind: 'integer', default: '60', mutable: true, min: 1, max: 3600, help: 'Seconds without a word on a replication link (no ACK at the primary, no byte at the replica) before it is dropped; the replica then resyncs' },
   { name: 'slot-sync-paused', kind: 'bool', default: 'no', mutable: true, help: 'Pause sending slot snapshots to replicas and joining members (rebalancing); the writes of slots already copied still stream' },
   { name: 'slot-sync-rate', kind: 'memory', default: '0', mutable: true, help: 'Most bytes per second of slot snapshots this node sends (rebalancing and replica syncs), 0 = no limit' },
 ];
