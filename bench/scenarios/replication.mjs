@@ -1,9 +1,9 @@
 /**
  * Replication scenarios (issue 5):
  * - `replication`: redis-benchmark --cluster -t set,get -c 50 against a 3-node ringcache cluster with
- *   --replicas 1 and one with --replicas 0, both up, alternating per round; meanwhile a probe on one primary
- *   runs SET + WAIT 1 0 in a loop, whose WAIT time is the replication lag (the replica applied and
- *   acknowledged the write).
+ *   --replicas 1 and one with --replicas 0, both up, alternating per round; then one more run on the
+ *   replicas-1 cluster while a probe on one primary runs SET + WAIT 1 0 in a loop, whose WAIT time is the
+ *   replication lag under that load (the replica applied and acknowledged the write).
  * - `failover`: 3 nodes, --replicas 1, light write load; kill -9 a node, time until a write to one of its
  *   slots succeeds again (through its replica, promoted), restart it, time until it serves again; 10 kills.
  * - `full-sync`: one node loaded with ~1 GB (1,000,000 SETs of 1 KB values), then a second node joins and
@@ -78,18 +78,15 @@ export const replication = {
       clusters.r1 = await startRingcacheCluster(NODES, { extraArgs: ['--replicas', '1'] });
       clusters.r0 = await startRingcacheCluster(NODES, { extraArgs: ['--replicas', '0'] });
       for (const side of sides) await redisBenchmark(clusters[side].ports[0], benchArgs(Math.ceil(requests / 10)));
-      const lags = [];
-      const runs = await alternate(ctx.runs, async (side, round) => {
-        const port = clusters[side].ports[round % NODES];
-        let done = false;
-        const probe = side === 'r1' ? waitProbe(clusters.r1.ports[(round + 1) % NODES], () => done) : Promise.resolve([]);
-        try {
-          return await redisBenchmark(port, args);
-        } finally {
-          done = true;
-          lags.push(...(await probe));
-        }
-      }, ctx.log, sides);
+      // Throughput first, both sides alone; then one more replicas-1 run with the WAIT probe for the lag.
+      const runs = await alternate(ctx.runs, (side, round) => redisBenchmark(clusters[side].ports[round % NODES], args), ctx.log, sides);
+      let done = false;
+      const probe = waitProbe(clusters.r1.ports[1], () => done);
+      const loaded = await redisBenchmark(clusters.r1.ports[0], args).finally(() => {
+        done = true;
+      });
+      const lags = await probe;
+      ctx.log?.(`  lag run: ${JSON.stringify(loaded.SET)}`);
       const side = (s, test) => median(runs[s].filter((r) => r[test]).map((r) => r[test].rps));
       const summary = {};
       for (const test of ['SET', 'GET']) summary[test] = { r1: side('r1', test), r0: side('r0', test), ratio: ratio(side('r1', test), side('r0', test)) };
@@ -163,7 +160,8 @@ export const failover = {
 
 const LOAD_KEYS = 1_000_000;
 const VALUE_BYTES = 1024;
-const loadArgs = (cluster) => [...(cluster ? ['--cluster'] : []), '-t', 'set', '-d', String(VALUE_BYTES), '-n', String(LOAD_KEYS), '-r', '100000000', '-P', '32', '-c', '20', '-q'];
+/** The loader: one node owns every slot then, so plain redis-benchmark (no --cluster) loads both sides alike. */
+const loadArgs = () => ['-t', 'set', '-d', String(VALUE_BYTES), '-n', String(LOAD_KEYS), '-r', '100000000', '-P', '32', '-c', '20', '-q'];
 
 async function replicationInfo(port) {
   return parseInfo(await call(port, ['INFO', 'replication'], 5000));
@@ -172,7 +170,7 @@ async function replicationInfo(port) {
 export const fullSync = {
   name: 'full-sync',
   title: '15. Full sync of ~1 GB: a joining ringcache node copying a loaded one, against a redis-server replica (--replicaof)',
-  command: `redis-benchmark ${loadArgs(false).join(' ')} to load; then start the second node / replica`,
+  command: `redis-benchmark ${loadArgs().join(' ')} to load; then start the second node / replica`,
   async run(ctx) {
     const rounds = Math.max(1, Math.min(ctx.runs, 3));
     const out = { ringcache: [], redis: [] };
@@ -183,7 +181,7 @@ export const fullSync = {
     }
     const rc = median(out.ringcache.map((r) => r.syncMs));
     const rd = median(out.redis.map((r) => r.syncMs));
-    return { runs: out, summary: { ringcacheMs: rc, redisMs: rd, ratio: ratio(rc, rd), dbsize: out.ringcache[0]?.dbsize } };
+    return { runs: out, summary: { ringcacheMs: rc, redisMs: rd, ratio: ratio(rc, rd), dbsize: out.ringcache[0]?.dbsize }, targets: [] };
   },
   table: (r) => `| keys | ringcache copy | redis-server replica | time ratio (ringcache / redis) |\n|---:|---:|---:|---:|\n| ${fmt.int(r.summary.dbsize)} × ${VALUE_BYTES} B | ${fmt.num(r.summary.ringcacheMs / 1000)} s | ${fmt.num(r.summary.redisMs / 1000)} s | ${fmt.ratio(r.summary.ratio)} |`,
 };
@@ -199,7 +197,7 @@ async function ringcacheFullSync(ctx) {
     children.push(childA);
     await waitForPing(a.port, childA);
     await waitClusterOk([a.port], { timeoutMs: 30000 });
-    await runToCompletion('redis-benchmark', ['-p', String(a.port), ...loadArgs(true)], { timeoutMs: 900000 });
+    await runToCompletion('redis-benchmark', ['-p', String(a.port), ...loadArgs()], { timeoutMs: 900000 });
     const dbsize = Number(await call(a.port, ['DBSIZE']));
     ctx.log?.(`  ringcache loaded: ${dbsize} keys`);
     const start = performance.now();
@@ -233,7 +231,7 @@ async function redisFullSync(ctx) {
     const childA = spawnTracked('redis-server', args(a));
     children.push(childA);
     await waitForPing(a.port, childA);
-    await runToCompletion('redis-benchmark', ['-p', String(a.port), ...loadArgs(false)], { timeoutMs: 900000 });
+    await runToCompletion('redis-benchmark', ['-p', String(a.port), ...loadArgs()], { timeoutMs: 900000 });
     const dbsize = Number(await call(a.port, ['DBSIZE']));
     ctx.log?.(`  redis loaded: ${dbsize} keys`);
     const start = performance.now();

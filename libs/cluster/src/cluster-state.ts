@@ -50,6 +50,9 @@ export class ClusterState implements ClusterGate {
   private majority = true;
   private joining: boolean;
   private readonly listeners: ((topology: Topology) => void)[] = [];
+  /** The last command checked and its slot: replication reuses the slot when it streams that same command. */
+  private checkedArgs: readonly string[] | undefined;
+  private checkedSlot = NO_KEYS;
   /** Whether this node holds a slot as a replica (setReplicaPredicate); undefined without replication. */
   private replicates: ((slot: number) => boolean) | undefined = undefined;
 
@@ -77,6 +80,11 @@ export class ClusterState implements ClusterGate {
    */
   get target(): Topology {
     return this.next;
+  }
+
+  /** The slot check() found for `args` when they are the arguments it last checked (same array), else undefined. */
+  slotChecked(args: readonly string[]): number | undefined {
+    return args === this.checkedArgs ? this.checkedSlot : undefined;
   }
 
   /** Joining through seeds and none has answered yet: the node knows nobody. */
@@ -145,6 +153,8 @@ export class ClusterState implements ClusterGate {
 
   check(spec: CommandSpec, args: readonly string[], write: boolean, readOnly: boolean): string | undefined {
     const slot = commandSlot(spec, args);
+    this.checkedArgs = args;
+    this.checkedSlot = slot;
     if (slot === NO_KEYS) return undefined;
     if (slot === CROSS_SLOT) return CROSSSLOT_ERROR;
     return this.admit(slot, write, readOnly);
