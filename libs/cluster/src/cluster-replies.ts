@@ -14,6 +14,8 @@ export interface NodeHealth {
   suspect?: ReadonlySet<string>;
   /** Declared failed (flag "fail"). */
   failed?: ReadonlySet<string>;
+  /** Handing its slots over before a graceful leave (ringcache's flag "leaving"). */
+  leaving?: ReadonlySet<string>;
 }
 
 /**
@@ -98,6 +100,7 @@ export function clusterNodesText(
     let flags = node.id === selfId ? 'myself,master' : 'master';
     if (failed) flags += ',fail';
     else if (health.suspect?.has(node.id)) flags += ',fail?';
+    if (health.leaving?.has(node.id)) flags += ',leaving';
     const link = failed && node.id !== selfId ? 'disconnected' : 'connected';
     text += `${node.id} ${nodeAddress(node)} ${flags} - 0 ${nowMs} ${topology.epoch} ${link}`;
     for (const range of topology.rangesOf(node.id)) text += ` ${slotText(range)}`;

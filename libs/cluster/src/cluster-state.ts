@@ -33,6 +33,8 @@ export interface ClusterStateOptions {
 export interface ClusterHealth {
   readonly suspect: ReadonlySet<string>;
   readonly failed: ReadonlySet<string>;
+  /** Members handing their slots over before a graceful leave (CLUSTER NODES flag "leaving"). */
+  readonly leaving: ReadonlySet<string>;
 }
 
 export class ClusterState implements ClusterGate {
@@ -42,7 +44,7 @@ export class ClusterState implements ClusterGate {
   private next: Topology;
   /** 1 for each slot this node owns in `current`: the per-command check reads one byte. */
   private mine = new Uint8Array(SLOT_COUNT);
-  private health: ClusterHealth = { suspect: new Set(), failed: new Set() };
+  private health: ClusterHealth = { suspect: new Set(), failed: new Set(), leaving: new Set() };
   /** Failed members: known, outside the ring (CLUSTER NODES lists them with the fail flag). */
   private failedNodes: readonly ClusterNode[] = [];
   private syncing: readonly ClusterNode[] = [];
@@ -209,7 +211,8 @@ export class ClusterState implements ClusterGate {
       if (member.syncing === true) syncing.push(node);
       else ring.push(node);
     }
-    this.health = { suspect, failed };
+    const leaving = new Set(members.filter((m) => m.leaving === true && (m.state === 'alive' || m.state === 'suspect')).map((m) => m.id));
+    this.health = { suspect, failed, leaving };
     this.failedNodes = failedNodes;
     this.syncing = syncing;
     this.knownCount = known;
@@ -227,7 +230,6 @@ export class ClusterState implements ClusterGate {
       }
       return;
     }
-    const leaving = new Set(members.filter((m) => m.leaving === true && m.state !== 'failed' && m.state !== 'left').map((m) => m.id));
     const targetNodes = syncing.length === 0 && leaving.size === 0 ? ring : [...ring.filter((node) => !leaving.has(node.id)), ...syncing];
     const currentChanged = epoch !== this.current.epoch || !sameNodes(ring, this.current.nodes);
     if (!currentChanged && sameNodes(targetNodes, this.next.nodes)) return;

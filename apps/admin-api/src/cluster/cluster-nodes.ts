@@ -11,6 +11,8 @@ export interface ClusterNodeLine {
   readonly state: MemberState;
   /** ringcache's `syncing` flag: copying the slots it is to own, not yet in the ring (so without slots). */
   readonly syncing: boolean;
+  /** ringcache's `leaving` flag: handing its slots over to the others before a graceful leave. */
+  readonly leaving: boolean;
   /** Owned slot ranges, inclusive, ascending; importing/migrating markers (`[slot->-id]`) are not ownership. */
   readonly ranges: ReadonlyArray<readonly [number, number]>;
   readonly slots: number;
@@ -38,7 +40,7 @@ export function parseClusterNodes(text: string): ClusterNodeLine[] {
       slots += end - start + 1;
     }
     ranges.sort((a, b) => a[0] - b[0]);
-    nodes.push({ id, address, flags, state, syncing: flags.includes('syncing'), ranges, slots });
+    nodes.push({ id, address, flags, state, syncing: flags.includes('syncing'), leaving: flags.includes('leaving'), ranges, slots });
   }
   return nodes;
 }

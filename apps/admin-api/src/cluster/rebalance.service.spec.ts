@@ -25,7 +25,7 @@ function member(id: string, options: Partial<ClusterNodeLine> & { owners?: Uint1
     }
   }
   const slots = ranges.reduce((n, [s, e]) => n + e - s + 1, 0);
-  return { id, address: ADDRESS[id]!, flags: ['master'], state: 'alive', syncing: false, ranges, slots, ...options };
+  return { id, address: ADDRESS[id]!, flags: ['master'], state: 'alive', syncing: false, leaving: false, ranges, slots, ...options };
 }
 
 function topology(members: ClusterNodeLine[]): ClusterTopology {
@@ -95,6 +95,22 @@ describe('RebalanceService.plan', () => {
   it('is empty when nothing syncs', async () => {
     expect(await service(members.slice(0, 2), replies).rebalance.plan()).toEqual({ moves: [], slots: 0, keysEstimate: 0 });
   });
+
+  it('moves a leaving member\'s slots to the ring without it', async () => {
+    const three = new HashRing([A, B, C]);
+    const lines = [A, B, C].map((id) => member(id, { owners: three.owners, ids: three.members, leaving: id === C }));
+    const { rebalance } = service(lines, replies);
+    const plan = await rebalance.plan();
+    const target = new HashRing([A, B]);
+    let moved = 0;
+    for (let slot = 0; slot < 16384; slot++) if (three.members[three.owners[slot]!] !== target.members[target.owners[slot]!]) moved++;
+    expect(plan.slots).toBe(moved);
+    expect(plan.moves.every((move) => move.from?.id === C || move.to.id !== C)).toBe(true);
+    expect(plan.moves.some((move) => move.from?.id === C)).toBe(true);
+    const progress = await rebalance.progress();
+    expect(progress.state).toBe('running');
+    expect(progress.leaving).toEqual([C]);
+  });
 });
 
 describe('RebalanceService.progress', () => {
@@ -114,6 +130,7 @@ describe('RebalanceService.progress', () => {
       pausedMembers: [A],
       bytesPerSecond: null,
       members: [{ id: C, address: ADDRESS[C], slotsTotal: 50, slotsDone: 15, slotsRemaining: 35, keysDone: 7, keysRemaining: 35 }],
+      leaving: [],
       unreachable: [],
     });
     sentBytes += 5000;

@@ -53,6 +53,8 @@ export interface RebalanceProgress {
   /** Snapshot bytes sent per second over the members, since the previous call; null on the first one. */
   readonly bytesPerSecond: number | null;
   readonly members: readonly SyncingMemberProgress[];
+  /** Ids of the members handing their slots over before a graceful leave (drain). */
+  readonly leaving: readonly string[];
   /** Members that did not answer (their numbers are missing above). */
   readonly unreachable: readonly string[];
 }
@@ -110,8 +112,10 @@ export class RebalanceService {
     });
     const pausedMembers = samples.filter((s) => s.paused).map((s) => s.member.id);
     const paused = pausedMembers.length > 0;
+    const leaving = topology.members.filter((m) => m.leaving).map((m) => m.id);
     return {
-      state: syncing.length === 0 ? 'idle' : paused ? 'paused' : 'running',
+      state: syncing.length === 0 && leaving.length === 0 ? 'idle' : paused ? 'paused' : 'running',
+      leaving,
       paused,
       pausedMembers,
       bytesPerSecond: this.rate(samples),
@@ -126,7 +130,7 @@ export class RebalanceService {
    */
   async plan(): Promise<RebalancePlan> {
     const topology = await this.cluster.topology();
-    if (!topology.members.some((m) => m.syncing)) return { moves: [], slots: 0, keysEstimate: 0 };
+    if (!topology.members.some((m) => m.syncing || m.leaving)) return { moves: [], slots: 0, keysEstimate: 0 };
     const [target, { samples }] = await Promise.all([this.targetRing(topology), this.sample(topology)]);
     const byId = new Map(topology.members.map((m) => [m.id, m]));
     const current = new Array<ClusterNodeLine | undefined>(SLOT_COUNT);
@@ -193,7 +197,7 @@ export class RebalanceService {
       throw err;
     });
     if (Array.isArray(reply) && reply.length >= 2 && Number(reply[1]) > 0) virtualPoints = Number(reply[1]);
-    const ids = [...servingMembers(topology), ...topology.members.filter((m) => m.syncing)].map((m) => m.id);
+    const ids = [...servingMembers(topology).filter((m) => !m.leaving), ...topology.members.filter((m) => m.syncing)].map((m) => m.id);
     return new HashRing(ids, { virtualPoints });
   }
 
