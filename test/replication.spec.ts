@@ -12,9 +12,9 @@ import { clusterSlots, command, startTestCluster, waitFor, type TestCluster } fr
 const NODE_TIMEOUT_MS = 3000;
 const KEYS = 600;
 
-/** INFO replication of a node as field → value. */
-async function replicationInfo(port: number): Promise<Record<string, string>> {
-  const text = String(await command(port, ['INFO', 'replication']));
+/** INFO replication (or another section) of a node as field → value. */
+async function replicationInfo(port: number, section = 'replication'): Promise<Record<string, string>> {
+  const text = String(await command(port, ['INFO', section]));
   const info: Record<string, string> = {};
   for (const line of text.split('\r\n')) {
     const colon = line.indexOf(':');
@@ -32,12 +32,6 @@ function direct(port: number): Redis {
   const client = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: 1, lazyConnect: true });
   client.on('error', () => undefined);
   return client;
-}
-
-/** Every key written by the tests reads back. */
-async function expectAll(client: Cluster, killKeys: number): Promise<void> {
-  for (let i = 0; i < killKeys; i++) expect(await client.get(`rep:kill:${i}`)).toBe(`k${i}`);
-  for (let i = 0; i < KEYS; i++) expect(await client.get(`rep:${i}`)).toBe(`v${i}`);
 }
 
 describe('replication in a ringcache cluster (replicas 1)', () => {
@@ -131,29 +125,11 @@ describe('replication in a ringcache cluster (replicas 1)', () => {
     const line = Object.keys(info).filter((k) => k.startsWith('primary')).map((k) => info[k]!).find((l) => l.includes(`port=${cluster.nodes[0]!.port},`))!;
     expect(line).toMatch(/partial_syncs=[1-9]/);
     expect(line).toMatch(/full_syncs=1,/);
+    // The primary's side of it, in Redis's INFO stats fields.
+    const stats = await replicationInfo(cluster.nodes[0]!.port, 'stats');
+    expect(Number(stats.sync_partial_ok)).toBeGreaterThan(0);
+    expect(Number(stats.sync_full)).toBeGreaterThan(0);
     primary.disconnect();
     replica.disconnect();
   }, 30_000);
-
-  it('kill -9 of a node loses no key written with WAIT 1, and the node comes back through a sync', async () => {
-    const victim = cluster.nodes[2]!;
-    const written = 200;
-    for (let i = 0; i < written; i++) await client.set(`rep:kill:${i}`, `k${i}`);
-    await waitFor(async () => (await dbsizes(cluster)).reduce((a, b) => a + b, 0) === 2 * (KEYS + 4 + 1 + 1 + written), 5000, 'every write copied');
-    victim.kill('SIGKILL');
-    await victim.exited();
-    const survivors = [cluster.nodes[0]!.port, cluster.nodes[1]!.port];
-    await waitFor(async () => {
-      const slots = await clusterSlots(survivors[0]!).catch(() => []);
-      return slots.length > 0 && slots.every((r) => survivors.includes(r[2][1]));
-    }, NODE_TIMEOUT_MS + 8000, 'the survivors to own every slot');
-    await expectAll(client, written);
-
-    await victim.restart();
-    await waitFor(async () => {
-      const slots = await clusterSlots(survivors[0]!).catch(() => []);
-      return slots.some((r) => r[2][1] === victim.port);
-    }, 20_000, 'the restarted node to serve slots again');
-    await expectAll(client, written);
-  }, 60_000);
 });

@@ -10,11 +10,14 @@ import { NOT_INTEGER, WRONG_ARITY, unknownSubcommand } from '../../engine/src/co
 import { clusterInfoText, clusterNodesText, replyClusterShards, replyClusterSlots } from './cluster-replies.js';
 import { ClusterState } from './cluster-state.js';
 import { SLOT_COUNT, keySlot } from './slots.js';
+import { formatSlots } from '../../replication/src/slot-set.js';
 
 export const CLUSTER_DISABLED = 'ERR This instance has cluster support disabled';
 
 const HELP = [
   'CLUSTER <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'COPIES',
+  '    Return the slots this node holds a current copy of, as ranges (ringcache only).',
   'COUNTKEYSINSLOT <slot>',
   '    Return the number of keys in <slot>.',
   'FORGET <node-id>',
@@ -85,6 +88,18 @@ function forget(ctx: CommandContext, args: string[], state: ClusterState): void 
   ctx.reply.ok();
 }
 
+/**
+ * CLUSTER COPIES (ringcache): the slots this node holds a current copy of through its replication links, as
+ * "a-b,c" ranges. A member about to join (or leave) asks the members the next table gives slots to whether
+ * they hold them yet, so no slot changes owner before its new owner has its keys.
+ */
+function copies(ctx: CommandContext): void {
+  const hooks = ctx.server.replicationHooks;
+  const mask = new Uint8Array(SLOT_COUNT);
+  if (hooks !== undefined) for (let slot = 0; slot < SLOT_COUNT; slot++) if (hooks.replicates(slot)) mask[slot] = 1;
+  ctx.reply.bulk(formatSlots(mask));
+}
+
 /** CLUSTER LEAVE: +OK at once; the node drains (its replicas catch up) and then announces the leave. */
 function leave(ctx: CommandContext, _args: string[], state: ClusterState): void {
   state.leave();
@@ -101,6 +116,7 @@ function sub(name: string, arity: number, summary: string, handler: Handler, fla
 }
 
 const subcommands: readonly CommandSpec[] = [
+  sub('copies', 2, 'Slots this node holds a current copy of, as ranges (ringcache)', copies),
   sub('countkeysinslot', 3, 'Return the number of local keys in the specified hash slot', countKeysInSlot),
   sub('forget', 3, 'Remove a node from the nodes table', forget, ADMIN_FLAGS, ADMIN_CATEGORIES),
   sub('getkeysinslot', 4, 'Return local key names in the specified hash slot', getKeysInSlot),

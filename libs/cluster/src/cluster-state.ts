@@ -55,6 +55,7 @@ export class ClusterState implements ClusterGate {
   /** The last command checked and its slot: replication reuses the slot when it streams that same command. */
   private checkedArgs: readonly string[] | undefined;
   private checkedSlot = NO_KEYS;
+  private serving = true;
   /** Whether this node holds a slot as a replica (setReplicaPredicate); undefined without replication. */
   private replicates: ((slot: number) => boolean) | undefined = undefined;
 
@@ -87,6 +88,11 @@ export class ClusterState implements ClusterGate {
   /** The slot check() found for `args` when they are the arguments it last checked (same array), else undefined. */
   slotChecked(args: readonly string[]): number | undefined {
     return args === this.checkedArgs ? this.checkedSlot : undefined;
+  }
+
+  /** Some member owns slots (serves); false while every known member is still syncing (a new cluster). */
+  get hasServingMembers(): boolean {
+    return this.serving;
   }
 
   /** Joining through seeds and none has answered yet: the node knows nobody. */
@@ -221,6 +227,7 @@ export class ClusterState implements ClusterGate {
     const epoch = this.membership.epoch;
     // Nobody owns slots (this node left a cluster of one, or every member is still syncing): the old table
     // stays and the cluster is down; the target is still worth knowing, so syncing members can start.
+    this.serving = ring.length > 0;
     if (ring.length === 0) {
       this.majority = false;
       if (this.mine.includes(1)) this.mine = new Uint8Array(SLOT_COUNT);

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import { RespParser } from '../../protocol/src/resp-parser.js';
 import { PrimaryLink } from './primary-link.js';
-import { encodeCommand } from './replication-log.js';
+import { encodeCommand, encodedLength } from './replication-log.js';
 import { emptyMask } from './slot-set.js';
 
 /** One connection of the fake primary: the commands it received, and a way to send. */
@@ -70,7 +70,8 @@ describe('PrimaryLink', () => {
       password: 'secret',
       slotOf: () => 5,
       apply: (args) => void applied.push(args),
-      flushSlots: (mask) => void flushed.push(mask.indexOf(1)),
+      flushSlots: () => undefined,
+      flushSlot: (slot) => void flushed.push(slot),
       onProgress: () => undefined,
       reconnectMs: 10,
     });
@@ -125,6 +126,7 @@ describe('PrimaryLink', () => {
       slotOf: () => 5,
       apply: (args) => void applied.push(args),
       flushSlots: () => undefined,
+      flushSlot: () => undefined,
       onProgress: () => undefined,
       reconnectMs: 10,
     });
@@ -145,5 +147,75 @@ describe('PrimaryLink', () => {
     second.send('+OK\r\n+CONTINUE\r\n', ['MULTI'], ['INCR', 'x'], ['INCR', 'y'], ['EXEC'], ['REPLCONF', 'OFFSET', '90']);
     await until(() => link!.offset === 90, 'the marker');
     expect(applied).toEqual([['INCR', 'x'], ['INCR', 'y']]);
+  });
+
+  it('offers its place in a failed primary\'s stream to the member that took the slots over, and applies only the catch-up', async () => {
+    const failed = await fakePrimary();
+    const promoted = await fakePrimary();
+    server = promoted.server;
+    const applied: string[][] = [];
+    const flushed: number[] = [];
+    const options = (port: number): ConstructorParameters<typeof PrimaryLink>[0] => ({
+      primary: { id: 'p'.repeat(40), host: '127.0.0.1', port },
+      self: { id: 'r'.repeat(40), port: 7777 },
+      password: '',
+      slotOf: (args) => Number(args[1]!.split(':')[0]), // keys are "<slot>:<name>"
+      apply: (args) => void applied.push(args),
+      flushSlots: () => undefined,
+      flushSlot: (slot) => void flushed.push(slot),
+      onProgress: () => undefined,
+      reconnectMs: 10,
+      historyBytes: () => 1 << 20,
+    });
+    const old = new PrimaryLink(options(failed.port));
+    const both = emptyMask();
+    both[5] = 1;
+    both[6] = 1;
+    old.setSlots(both);
+    old.start();
+    const first = await failed.next();
+    await until(() => first.received.length === 2, 'the handshake');
+    first.send('+OK\r\n+FULLRESYNC ' + 'a'.repeat(40) + ' 0\r\n');
+    await until(() => first.received.length === 3, 'ADDSLOTS');
+    first.send(['REPLCONF', 'SLOTSYNC', '5'], ['SET', '5:a', '1'], ['REPLCONF', 'SLOTSYNC', '6'], ['SET', '6:a', '1'], ['REPLCONF', 'OFFSET', '100']);
+    // A turn whose marker never comes: the primary dies.
+    first.send(['SET', '5:b', '1'], ['SET', '6:b', '1']);
+    await until(() => applied.length === 4, 'the stream');
+    old.close();
+    failed.server.close();
+    const copy = old.streamCopy()!;
+    expect(copy.replId).toBe('a'.repeat(40));
+    expect(copy.offset).toBe(100);
+    expect([copy.slots[5], copy.slots[6], copy.slots[7]]).toEqual([1, 1, 0]);
+
+    // Slot 5 went to a survivor: the new link asks for it with our place in the failed primary's stream.
+    link = new PrimaryLink(options(promoted.port));
+    link.offerResume(copy);
+    const five = emptyMask();
+    five[5] = 1;
+    link.setSlots(five);
+    link.start();
+    const conn = await promoted.next();
+    await until(() => conn.received.length === 2, 'the new handshake');
+    expect(conn.received[1]).toEqual(['PSYNC', '?', '-1', 'SLOTS', '']);
+    conn.send('+OK\r\n+FULLRESYNC ' + 'b'.repeat(40) + ' 500\r\n');
+    await until(() => conn.received.length === 3, 'the resume request');
+    expect(conn.received[2]).toEqual(['REPLCONF', 'ADDSLOTS', '5', 'REPLID', 'a'.repeat(40), 'OFFSET', '100', 'APPLIED', String(encodedLength(['SET', '5:b', '1']))]);
+    conn.send(['REPLCONF', 'SLOTRESUME', '5'], ['SET', '5:c', '1'], ['MULTI'], ['INCR', '5:n'], ['EXEC'], ['REPLCONF', 'OFFSET', '520']);
+    conn.send(['SET', '5:d', '1'], ['REPLCONF', 'OFFSET', '540']);
+    await until(() => link!.offset === 540, 'the markers');
+    expect(applied.slice(4)).toEqual([['SET', '5:c', '1'], ['INCR', '5:n'], ['SET', '5:d', '1']]);
+    expect(flushed).toEqual([5, 6]); // the two snapshots from the failed primary only
+    expect(link.caughtUp).toBe(true);
+    expect(link.partialSyncs).toBe(1);
+    expect(link.fullSyncs).toBe(1); // the empty first PSYNC of a new link
+
+    // The offer was used once: a slot asked later is a plain ADDSLOTS.
+    const more = emptyMask();
+    more[5] = 1;
+    more[6] = 1;
+    link.setSlots(more);
+    await until(() => conn.received.length === 4, 'the next request');
+    expect(conn.received[3]).toEqual(['REPLCONF', 'ADDSLOTS', '6']);
   });
 });

@@ -9,8 +9,15 @@
  * Control commands in the stream (docs/replication.md):
  * - `REPLCONF OFFSET <n>`: everything of this link's slots up to offset n of the primary's stream is here.
  * - `REPLCONF SLOTSYNC <slot>`: the slot's snapshot follows; keys held for it are dropped first.
+ * - `REPLCONF SLOTRESUME <slots>`: these slots' missing entries follow (the answer to a resume offer, below).
  * - `REPLCONF GETACK *`: answer `REPLCONF ACK <offset>` now.
  * - `FLUSHALL` / `FLUSHDB`: drop the keys of this link's slots (never the node's other data).
+ *
+ * With a history (`historyBytes`), the link remembers what it applied (AppliedHistory), so that when its
+ * primary fails this node can continue the stream for the slots it takes over, and can offer its place in it
+ * to the member that takes over the slots it keeps copying: `offerResume` makes the next request of those
+ * slots `REPLCONF ADDSLOTS <slots> REPLID <old id> OFFSET <last marker> APPLIED <bytes after it>`, which the
+ * new owner answers with SLOTRESUME and the missing entries, or with snapshots as for a plain ADDSLOTS.
  *
  * Replies to the handshake arrive before the stream on the same connection; the RESP parser reads a reply line
  * ("+OK", "-ERR ...", "+FULLRESYNC id offset") as an inline command, so they come in as arrays of words.
@@ -18,8 +25,9 @@
 import { Socket, connect } from 'node:net';
 import { RespParser } from '../../protocol/src/resp-parser.js';
 import type { PrimaryLinkStatus } from '../../engine/src/commands/replication-hooks.js';
+import { AppliedHistory, type StreamCopy } from './applied-history.js';
 import { encodeCommand, encodedLength } from './replication-log.js';
-import { SLOT_COUNT, emptyMask, formatSlots, type SlotMask } from './slot-set.js';
+import { SLOT_COUNT, emptyMask, formatSlots, parseSlots, type SlotMask } from './slot-set.js';
 
 export interface PrimaryLinkOptions {
   primary: { id: string; host: string; port: number };
@@ -30,15 +38,22 @@ export interface PrimaryLinkOptions {
   slotOf(args: readonly string[]): number;
   /** Runs one data command of the stream on this node. */
   apply(args: string[]): void;
-  /** Deletes this node's keys in the slots of `mask`. */
+  /** Deletes this node's keys in the slots of `mask` (FLUSHALL from the primary). */
   flushSlots(mask: Readonly<SlotMask>): void;
+  /** Deletes this node's keys in one slot (its snapshot follows). */
+  flushSlot(slot: number): void;
   /** Something a waiter may care about changed: slots synced, offset advanced, link up or down. */
   onProgress(): void;
   /** Delay before reconnecting after a break (default 250 ms, doubling to 2 s). */
   reconnectMs?: number;
   /** A link that received nothing for this long is dropped and reconnects (repl-timeout; default 60 s). */
   timeoutMs?(): number;
+  /** Bytes of applied stream to remember (repl-backlog-size); without it the link keeps no history. */
+  historyBytes?(): number;
 }
+
+/** A resume offer is made within this long of the old primary's failure, or not at all. */
+const OFFER_TTL_MS = 60_000;
 
 const HANDSHAKE = 0;
 const STREAMING = 1;
@@ -81,12 +96,23 @@ export class PrimaryLink implements PrimaryLinkStatus {
   /** Slots whose snapshot arrived after the last marker: not offered on a resume (their entries since it may predate it). */
   private readonly syncedSinceMarker: SlotMask = emptyMask();
   private closed = false;
+  /** Slots were removed on this connection: check each command's slot (a new connection starts clean). */
+  private letGo = false;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
   private backoff: number;
+  /** What this link applied, with its markers (undefined without historyBytes). */
+  private readonly history: AppliedHistory | undefined;
+  /**
+   * A failed primary's stream whose slots this link may resume instead of copying them (one request only):
+   * `slots` are those of the copy this link did not want yet, forgotten when let go of (their keys go).
+   */
+  private offer: { copy: StreamCopy; slots: SlotMask; until: number } | undefined;
 
   constructor(private readonly options: PrimaryLinkOptions) {
     this.backoff = options.reconnectMs ?? 250;
+    const historyBytes = options.historyBytes;
+    this.history = historyBytes === undefined ? undefined : new AppliedHistory(historyBytes);
   }
 
   get id(): string {
@@ -132,8 +158,10 @@ export class PrimaryLink implements PrimaryLinkStatus {
     const removed = emptyMask();
     let anyAdded = false;
     let anyRemoved = false;
+    const offered = this.offer?.slots;
     for (let slot = 0; slot < SLOT_COUNT; slot++) {
       const want = mask[slot] !== 0 ? 1 : 0;
+      if (want === 0 && offered !== undefined) offered[slot] = 0;
       if (want === this.wanted[slot]) continue;
       this.wanted[slot] = want;
       if (want === 1) {
@@ -146,9 +174,33 @@ export class PrimaryLink implements PrimaryLinkStatus {
         this.requested[slot] = 0;
       }
     }
+    if (anyRemoved) this.letGo = true; // until the next connection: writes of those slots may still arrive
     if (this.phase !== STREAMING || !this.linkUp) return;
     if (anyRemoved) this.send(['REPLCONF', 'DELSLOTS', formatSlots(removed)]);
     if (anyAdded) this.request(added);
+  }
+
+  /**
+   * Where this link stood in its primary's stream and what it applied there, once it is closed (its primary
+   * failed): undefined without a history or before the first sync.
+   */
+  streamCopy(): StreamCopy | undefined {
+    if (this.history === undefined || this.replId === '?' || this.offset < 0) return undefined;
+    const slots = emptyMask();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (this.wanted[slot] !== 0 && this.synced[slot] !== 0 && this.syncedSinceMarker[slot] === 0) slots[slot] = 1;
+    }
+    return { replId: this.replId, offset: this.offset, slots, history: this.history };
+  }
+
+  /**
+   * The slots of `copy` this link is asked for next are offered as a resume from the copy's place in the
+   * failed primary's stream, which this link's primary took over (PSYNC2), instead of a plain ADDSLOTS.
+   */
+  offerResume(copy: StreamCopy): void {
+    const slots = emptyMask();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (copy.slots[slot] !== 0 && this.wanted[slot] === 0) slots[slot] = 1;
+    this.offer = { copy, slots, until: Date.now() + OFFER_TTL_MS };
   }
 
   start(): void {
@@ -205,6 +257,7 @@ export class PrimaryLink implements PrimaryLinkStatus {
 
   private handshake(): void {
     this.requested.fill(0); // asked on an earlier connection: ask again
+    this.letGo = false;
     const frames: Buffer[] = [];
     this.repliesBeforePsync = 1;
     if (this.options.password !== '') {
@@ -227,7 +280,11 @@ export class PrimaryLink implements PrimaryLinkStatus {
     if (this.phase === HANDSHAKE) return this.onHandshakeReply(args);
     const name = args[0]!;
     if (name === 'REPLCONF' && args.length >= 2) return this.onControl(args);
-    if (this.inSnapshot) return this.applyData(args);
+    if (this.inSnapshot) {
+      // A catch-up (SLOTRESUME) carries transactions as they were streamed: applied command by command, as a snapshot.
+      if (name !== 'MULTI' && name !== 'EXEC') this.applyData(args);
+      return;
+    }
     const bytes = encodedLength(args);
     if (this.skipBytes > 0) {
       this.skipBytes -= bytes; // resent after a resume, applied before the break
@@ -248,10 +305,12 @@ export class PrimaryLink implements PrimaryLinkStatus {
       this.transaction = undefined;
       for (const command of queued) this.applyData(command);
       this.sinceMarker += this.transactionBytes;
+      this.history?.recordTransaction(queued, this.transactionBytes);
       return;
     }
     this.sinceMarker += bytes;
     this.applyData(args);
+    this.history?.record(args, bytes);
   }
 
   private onHandshakeReply(args: string[]): void {
@@ -272,6 +331,7 @@ export class PrimaryLink implements PrimaryLinkStatus {
       this.synced.fill(0);
       for (let slot = 0; slot < SLOT_COUNT; slot++) this.requested[slot] = this.offered[slot]!;
       this.skipBytes = 0;
+      this.history?.clear();
       this.fullSyncs++;
     } else if (first === '+CONTINUE') {
       if (args.length >= 2) this.replId = args[1]!;
@@ -309,6 +369,7 @@ export class PrimaryLink implements PrimaryLinkStatus {
         this.sinceMarker = 0;
         this.inSnapshot = false;
         this.syncedSinceMarker.fill(0);
+        this.history?.mark(offset);
         this.options.onProgress();
       }
     } else if (sub === 'SLOTSYNC' && args.length === 3) {
@@ -317,11 +378,24 @@ export class PrimaryLink implements PrimaryLinkStatus {
       this.inSnapshot = true;
       this.requested[slot] = 0;
       if (this.wanted[slot] === 0) return; // let go of meanwhile: its data is skipped by applyData
-      const mask = emptyMask();
-      mask[slot] = 1;
-      this.options.flushSlots(mask);
+      this.options.flushSlot(slot);
       this.synced[slot] = 1;
       this.syncedSinceMarker[slot] = 1;
+      this.history?.slotSynced(slot);
+    } else if (sub === 'SLOTRESUME' && args.length === 3) {
+      // The answer to a resume offer: the slots' missing entries follow, then a marker; the data held stays.
+      const mask = parseSlots(args[2]!);
+      if (mask === undefined) return;
+      this.inSnapshot = true;
+      for (let slot = 0; slot < SLOT_COUNT; slot++) {
+        if (mask[slot] === 0) continue;
+        this.requested[slot] = 0;
+        if (this.wanted[slot] === 0) continue;
+        this.synced[slot] = 1;
+        this.syncedSinceMarker[slot] = 1;
+        this.history?.slotSynced(slot);
+      }
+      this.partialSyncs++;
     } else if (sub === 'GETACK') {
       this.ack();
     }
@@ -334,15 +408,52 @@ export class PrimaryLink implements PrimaryLinkStatus {
       return;
     }
     if (name === 'SELECT' || name === 'PING') return;
-    const slot = this.options.slotOf(args);
-    // A slot we let go of (DELSLOTS crossed the primary's writes on the wire): nothing to apply.
-    if (slot >= 0 && this.wanted[slot] === 0) return;
+    if (this.letGo) {
+      // A slot we let go of (DELSLOTS crossed the primary's writes on the wire): nothing to apply.
+      const slot = this.options.slotOf(args);
+      if (slot >= 0 && this.wanted[slot] === 0) return;
+    }
     this.options.apply(args);
   }
 
   private request(mask: Readonly<SlotMask>): void {
     for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) this.requested[slot] = 1;
-    this.send(['REPLCONF', 'ADDSLOTS', formatSlots(mask)]);
+    const rest = this.requestResume(mask);
+    if (rest !== undefined) this.send(['REPLCONF', 'ADDSLOTS', formatSlots(rest)]);
+  }
+
+  /**
+   * Asks for the slots of `mask` the pending offer holds as a resume (the offer is used up); returns the slots
+   * still to ask for plainly, undefined when none are.
+   */
+  private requestResume(mask: Readonly<SlotMask>): Readonly<SlotMask> | undefined {
+    const offer = this.offer;
+    if (offer === undefined) return mask;
+    if (Date.now() > offer.until) {
+      this.offer = undefined;
+      return mask;
+    }
+    const { copy, slots } = offer;
+    const resumed = emptyMask();
+    const rest = emptyMask();
+    let anyResumed = false;
+    let anyRest = false;
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (mask[slot] === 0) continue;
+      if (slots[slot] !== 0) {
+        resumed[slot] = 1;
+        anyResumed = true;
+      } else {
+        rest[slot] = 1;
+        anyRest = true;
+      }
+    }
+    if (!anyResumed) return mask; // slots of another primary's: the offer waits for its own
+    this.offer = undefined;
+    const applied = copy.history.appliedSinceMark(resumed, (args) => this.options.slotOf(args));
+    if (applied === undefined) return mask;
+    this.send(['REPLCONF', 'ADDSLOTS', formatSlots(resumed), 'REPLID', copy.replId, 'OFFSET', String(copy.offset), 'APPLIED', String(applied)]);
+    return anyRest ? rest : undefined;
   }
 
   /** Once a second: the ACK, and the timeout of a primary gone silent (the primary marks every second). */

@@ -13,12 +13,19 @@
  * Offsets are those of the whole stream: after each turn that appended (and after each snapshot batch) every
  * link gets `REPLCONF OFFSET <n>`, so a replica that was sent nothing still knows how far it is, and its
  * `REPLCONF ACK <n>` means "I have applied everything of my slots up to n".
+ *
+ * PSYNC2 across failover: a node promoted for slots of a failed primary kept what its link applied of that
+ * primary's stream (an InheritedStream). Another replica of those slots, asking for them with the place it
+ * had in the failed primary's stream, gets `REPLCONF SLOTRESUME <slots>` and only what it lacks: the inherited
+ * entries after its place, then this node's own entries of the slots since the promotion, then a marker
+ * (written in one turn, as a snapshot). When that cannot be told exactly, the slots are snapshotted.
  */
 import type { CommandContext } from '../../engine/src/commands/command.js';
 import type { ReplicaStatus } from '../../engine/src/commands/replication-hooks.js';
 import type { ReplicationSink } from '../../engine/src/commands/replication.js';
+import type { StreamCopy } from './applied-history.js';
 import { ANY_SLOT, ReplicationLog, encodeCommand } from './replication-log.js';
-import { SLOT_COUNT, emptyMask, type SlotMask } from './slot-set.js';
+import { SLOT_COUNT, emptyMask, formatSlots, type SlotMask } from './slot-set.js';
 
 /** A link's slot states. */
 const NONE = 0;
@@ -102,6 +109,26 @@ export class ReplicaConnection implements ReplicaStatus {
   }
 }
 
+/** A failed primary's stream this node continues for the slots it took over (PSYNC2's replid2, per primary). */
+export interface InheritedStream {
+  /** What this node's link had applied of it when the primary failed. */
+  readonly copy: StreamCopy;
+  /** This node's own stream offset at the promotion: its entries of the slots since then follow the copy's. */
+  readonly ownOffset: number;
+}
+
+/** A replica's place in a failed primary's stream, offered with the slots it asks for. */
+export interface ResumeRequest {
+  readonly replId: string;
+  /** The last marker it applied. */
+  readonly offset: number;
+  /** Bytes of the asked slots' entries it applied after that marker. */
+  readonly applied: number;
+}
+
+/** How long a resume waits for this node to learn of the failure its replica already knows about. */
+const INHERIT_WAIT_MS = 3000;
+
 export interface PrimaryStreamOptions {
   backlogBytes: number;
   /** A command's slot (all keys of a cluster command share one), ANY_SLOT when it has no key. */
@@ -115,6 +142,11 @@ export interface PrimaryStreamOptions {
   paused?(): boolean;
   /** Most snapshot bytes per second over all links, 0 for no limit (slot-sync-rate). */
   rateBytesPerSec?(): number;
+  /**
+   * The failed primary's stream with id `replId` this node continues, 'pending' while this node still follows
+   * that primary (a replica learnt of its failure first), undefined when none.
+   */
+  inherited?(replId: string): InheritedStream | 'pending' | undefined;
 }
 
 /** Transaction state of the entries being captured: MULTI is held until the first command tells its slot. */
@@ -141,6 +173,21 @@ export class PrimaryStream implements ReplicationSink {
   snapshotBytes = 0;
   /** The slot of the last entry logged (WAIT counts the replicas of the client's last written slot). */
   lastWriteSlot = ANY_SLOT;
+  /** Slot requests served from an inherited stream instead of snapshots (Redis's sync_partial_ok, for them). */
+  inheritedResumes = 0;
+  /** PSYNCs answered: full copies, resumes from the backlog, and full copies where a resume was asked. */
+  fullSyncs = 0;
+  partialSyncs = 0;
+  refusedResumes = 0;
+
+  /** Counts one PSYNC answer (INFO stats sync_full / sync_partial_ok / sync_partial_err). */
+  countSync(partial: boolean, resumeAsked: boolean): void {
+    if (partial) this.partialSyncs++;
+    else {
+      this.fullSyncs++;
+      if (resumeAsked) this.refusedResumes++;
+    }
+  }
 
   constructor(private readonly options: PrimaryStreamOptions) {
     this.log = new ReplicationLog(options.backlogBytes);
@@ -255,6 +302,45 @@ export class PrimaryStream implements ReplicationSink {
       if (mask[slot] !== 0 && link.slotStates[slot] === NONE) link.slotStates[slot] = PENDING;
     }
     this.pump(link);
+  }
+
+  /**
+   * REPLCONF ADDSLOTS with a place in a failed primary's stream: the slots resume from the stream this node
+   * inherited when it can tell exactly what the replica lacks, else they are snapshotted as by addSlots.
+   */
+  resumeSlots(link: ReplicaConnection, mask: Readonly<SlotMask>, from: ResumeRequest, deadline = Date.now() + INHERIT_WAIT_MS): void {
+    if (link.closed) return;
+    const source = this.options.inherited?.(from.replId);
+    if (source === 'pending' && Date.now() < deadline) {
+      setTimeout(() => this.resumeSlots(link, mask, from, deadline), 50);
+      return;
+    }
+    const catchUp = source === undefined || source === 'pending' ? undefined : this.catchUp(link, mask, from, source);
+    if (catchUp === undefined) return this.addSlots(link, mask);
+    link.write(encodeCommand(['REPLCONF', 'SLOTRESUME', formatSlots(mask)]));
+    for (const bytes of catchUp) link.write(bytes);
+    for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) link.slotStates[slot] = STREAMING;
+    this.mark(link, true);
+    this.inheritedResumes++;
+  }
+
+  /** What a replica at `from` lacks of the slots of `mask`, or undefined when that cannot be told exactly. */
+  private catchUp(link: ReplicaConnection, mask: Readonly<SlotMask>, from: ResumeRequest, source: InheritedStream): Buffer[] | undefined {
+    const { copy } = source;
+    const owned = this.options.owned();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      if (mask[slot] === 0) continue;
+      // Ours now, held when the primary failed, with its history since the replica's place, and not already streamed.
+      if (owned[slot] !== 1 || copy.slots[slot] === 0 || !copy.history.covers(slot, from.offset) || link.slotStates[slot] !== NONE) return undefined;
+    }
+    const inherited = copy.history.after(from.offset, mask, from.applied, (args) => this.options.slotOf(args));
+    if (inherited === undefined) return undefined;
+    const own = this.log.since(source.ownOffset, (slot) => mask[slot] !== 0);
+    // A keyless entry (FLUSHALL) went to every replica already, and touched slots beyond these.
+    if (own === undefined || own.some((entry) => entry.slot === ANY_SLOT)) return undefined;
+    const out = inherited.map((args) => encodeCommand(args));
+    for (const entry of own) out.push(entry.bytes);
+    return out;
   }
 
   /** REPLCONF DELSLOTS: stop streaming these slots to the link. */

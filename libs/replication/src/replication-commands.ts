@@ -6,13 +6,14 @@
  *
  * REPLCONF options: `listening-port <port>`, `ringcache-id <id>`, `ip-address <ip>`, `capa <x>` (before PSYNC,
  * +OK); on a replica link, without reply: `ACK <offset>`, `ADDSLOTS <slots>` (snapshot these, then stream
- * them), `DELSLOTS <slots>`.
+ * them), `ADDSLOTS <slots> REPLID <id> OFFSET <n> APPLIED <bytes>` (the same, or resumed from that place in
+ * a failed primary's stream this node took over: PrimaryStream.resumeSlots), `DELSLOTS <slots>`.
  */
 import { parseInteger } from '../../engine/src/commands/args.js';
 import type { CommandContext, CommandSpec } from '../../engine/src/commands/command.js';
 import { NOT_INTEGER, SYNTAX as SYNTAX_ERROR } from '../../engine/src/commands/errors.js';
 import type { ReplicationHooks } from '../../engine/src/commands/replication-hooks.js';
-import type { PrimaryStream, ReplicaIdentity } from './primary-stream.js';
+import type { PrimaryStream, ReplicaIdentity, ResumeRequest } from './primary-stream.js';
 import { parseSlots } from './slot-set.js';
 
 export const NO_REPLICATION = 'ERR replication is not enabled on this node (cluster-enabled yes and replicas > 0)';
@@ -45,6 +46,7 @@ function psync(ctx: CommandContext, args: string[]): void {
   const [peerHost = ''] = splitPeer(ctx.client.addr);
   const from = { replId: args[1]!, offset: Number(offset) };
   const partial = stream.canResume(from);
+  stream.countSync(partial, from.replId !== '?');
   const link = stream.attach(ctx, { id: identity.id ?? '', host: identity.host ?? peerHost, port: identity.port ?? 0 }, held, partial);
   ctx.reply.simple(partial ? `CONTINUE ${stream.log.replId}` : `FULLRESYNC ${stream.log.replId} ${stream.log.offset}`);
   stream.start(link, from, partial);
@@ -63,7 +65,9 @@ function replconf(ctx: CommandContext, args: string[]): void {
     } else if (option === 'addslots' || option === 'delslots') {
       const mask = parseSlots(args[2]!);
       if (mask !== undefined) {
-        if (option === 'addslots') stream.addSlots(link, mask);
+        const from = option === 'addslots' ? resumeRequest(args) : undefined;
+        if (from !== undefined) stream.resumeSlots(link, mask, from);
+        else if (option === 'addslots') stream.addSlots(link, mask);
         else stream.removeSlots(link, mask);
       }
     }
@@ -99,6 +103,22 @@ function replconf(ctx: CommandContext, args: string[]): void {
     announced.set(ctx.client.id, identity);
   }
   ctx.reply.ok();
+}
+
+/** The `REPLID <id> OFFSET <n> APPLIED <bytes>` after `REPLCONF ADDSLOTS <slots>`, when all three are there and valid. */
+function resumeRequest(args: readonly string[]): ResumeRequest | undefined {
+  if (args.length !== 9) return undefined;
+  let replId: string | undefined;
+  let offset: number | undefined;
+  let applied: number | undefined;
+  for (let i = 3; i < args.length; i += 2) {
+    const option = args[i]!.toUpperCase();
+    if (option === 'REPLID') replId = args[i + 1]!;
+    else if (option === 'OFFSET') offset = parseInteger(args[i + 1]!);
+    else if (option === 'APPLIED') applied = parseInteger(args[i + 1]!);
+  }
+  if (replId === undefined || offset === undefined || applied === undefined || offset < 0 || applied < 0) return undefined;
+  return { replId, offset, applied };
 }
 
 /** "ip:port" (or "[v6]:port") of a peer into its host. */

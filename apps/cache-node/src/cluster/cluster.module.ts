@@ -32,6 +32,7 @@ class ClusterLifecycle implements OnModuleInit, BeforeApplicationShutdown {
       });
     }
     await this.runtime.start(this.engine, this.server, this.table);
+    this.runtime.replication?.setPeerQuery((node, args) => this.peers.to(`${node.host}:${node.port}`).call(args[0]!, ...args.slice(1)));
     this.server.publishToPeers = (channel, message) => this.relay(channel, message);
   }
 

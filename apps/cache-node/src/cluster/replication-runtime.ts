@@ -8,7 +8,10 @@
  *   current owners; once every link has caught up it enters the ring (Membership.serve), so a slot changes
  *   owner only after the new owner holds its data, and a returning node never serves stale values;
  * - a slot it now owns that a link to a still-serving member carried (a handover) stays on that link for a
- *   grace period, so writes the old owner accepted before it learnt the new epoch still arrive.
+ *   grace period, so writes the old owner accepted before it learnt the new epoch still arrive;
+ * - when a primary fails, what this node's link applied of its stream is kept for a few minutes (PSYNC2): the
+ *   slots this node took over are resumed from it by their other replicas, and the slots another survivor
+ *   took over are asked from it as a resume from this node's place in that stream, not copied again.
  *
  * Keys of slots it neither owns nor copies are dropped; the store never expires or evicts the copies (the
  * primary's DELs do). It is the engine's ReplicationHooks (WAIT, INFO replication, READONLY, metrics).
@@ -20,22 +23,33 @@ import { InternalSession } from '../../../../libs/engine/src/commands/internal-s
 import type { PrimaryLinkStatus, ReplicationHooks } from '../../../../libs/engine/src/commands/replication-hooks.js';
 import { captureReplication } from '../../../../libs/engine/src/commands/replication.js';
 import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
-import { ValueReply } from '../../../../libs/engine/src/commands/value-reply.js';
+import { DiscardReply } from '../../../../libs/engine/src/commands/discard-reply.js';
 import type { Engine } from '../../../../libs/engine/src/engine.js';
 import { snapshotSlot } from '../../../../libs/engine/src/snapshot.js';
 import type { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
 import type { Membership } from '../../../../libs/cluster/src/membership.js';
 import { commandSlot } from '../../../../libs/cluster/src/routing.js';
 import { PrimaryLink } from '../../../../libs/replication/src/primary-link.js';
-import { PrimaryStream } from '../../../../libs/replication/src/primary-stream.js';
+import type { StreamCopy } from '../../../../libs/replication/src/applied-history.js';
+import { PrimaryStream, type InheritedStream } from '../../../../libs/replication/src/primary-stream.js';
 import { ANY_SLOT } from '../../../../libs/replication/src/replication-log.js';
-import { SLOT_COUNT, emptyMask, type SlotMask } from '../../../../libs/replication/src/slot-set.js';
+import { SLOT_COUNT, emptyMask, parseSlots, type SlotMask } from '../../../../libs/replication/src/slot-set.js';
 
 /** How often the stream checks its replicas' repl-timeout and tells idle ones the offset (a keepalive). */
 const TICK_MS = 250;
 
 /** How long a handed-over slot keeps following its old owner's stream. */
 const HANDOVER_GRACE_MS = 2000;
+
+/** How long a failed primary's stream is kept for the other replicas to resume from (PSYNC2). */
+const KEPT_STREAM_MS = 5 * 60_000;
+/** Failed primaries' streams kept at most (each holds up to repl-backlog-size of args). */
+const KEPT_STREAMS = 4;
+
+/** A failed primary's stream as this node's link applied it, and this node's offset when it was taken over. */
+interface KeptStream extends InheritedStream {
+  readonly until: number;
+}
 
 export class ReplicationRuntime implements ReplicationHooks {
   readonly primaryStream: PrimaryStream;
@@ -44,10 +58,16 @@ export class ReplicationRuntime implements ReplicationHooks {
   private readonly graces = new Map<string, { mask: SlotMask; until: number }>();
   private graceTimer: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
+  private peerQuery: ((node: { host: string; port: number }, args: string[]) => Promise<unknown>) | undefined;
+  private serveCheck: Promise<void> | undefined;
   private readonly applyCtx: CommandContext;
-  private readonly applyReply = new ValueReply(2);
+  private readonly slotMask = emptyMask();
   private readonly selfId: string;
   private held: SlotMask = emptyMask();
+  /** Failed primaries' streams by their replication id, oldest first. */
+  private readonly kept = new Map<string, KeptStream>();
+  /** repl-backlog-size, read by every link's history on each applied command. */
+  private backlogBytes: number;
   private stopped = false;
   /** Keys deleted because this node neither owns nor copies their slot any more. */
   droppedKeys = 0;
@@ -61,6 +81,7 @@ export class ReplicationRuntime implements ReplicationHooks {
     private readonly table: CommandTable,
   ) {
     this.selfId = state.self.id;
+    this.backlogBytes = config.getNumber('repl-backlog-size');
     this.primaryStream = new PrimaryStream({
       backlogBytes: config.getNumber('repl-backlog-size'),
       slotOf: (args) => this.slotOf(args),
@@ -69,9 +90,10 @@ export class ReplicationRuntime implements ReplicationHooks {
       connected: (clientId) => server.clients.has(clientId),
       paused: () => config.getBool('slot-sync-paused'),
       rateBytesPerSec: () => config.getNumber('slot-sync-rate'),
+      inherited: (replId) => this.inherited(replId),
     });
     const session = new InternalSession(server.nextClientId());
-    this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: this.applyReply };
+    this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: new DiscardReply() };
   }
 
   /** Captures writes, serves PSYNC, and follows the topology from now on. */
@@ -80,7 +102,9 @@ export class ReplicationRuntime implements ReplicationHooks {
     this.server.replicationHooks = this;
     this.state.setReplicaPredicate((slot) => this.replicates(slot));
     this.config.onChange((name) => {
-      if (name === 'repl-backlog-size') this.primaryStream.log.resize(this.config.getNumber(name));
+      if (name !== 'repl-backlog-size') return;
+      this.backlogBytes = this.config.getNumber(name);
+      this.primaryStream.log.resize(this.backlogBytes);
     });
     this.state.onTopology(() => this.reconcile());
     this.reconcile();
@@ -103,7 +127,7 @@ export class ReplicationRuntime implements ReplicationHooks {
     const deadline = Date.now() + timeoutMs;
     let asked = 0;
     for (;;) {
-      if (this.handedOver()) return true;
+      if (this.handedOver() && (await this.targetCopiesHeld().catch(() => false))) return true;
       if (Date.now() >= deadline) return false;
       if (Date.now() - asked >= 200) {
         this.requestAcks();
@@ -116,7 +140,9 @@ export class ReplicationRuntime implements ReplicationHooks {
   /** Every owned slot's owner-to-be streams it and has acknowledged this node's offset. */
   private handedOver(): boolean {
     const target = this.state.target;
-    if (target.nodes.every((node) => node.id === this.selfId)) return true; // nobody to hand the slots to
+    // The target is the current table only when nobody is left to hand the slots to (alone, or every member
+    // is leaving at once, as when a whole local cluster is stopped).
+    if (target === this.state.topology) return true;
     const links = new Map(this.primaryStream.replicas().map((link) => [link.id, link]));
     const offset = this.offset;
     const owned = this.state.ownedSlots;
@@ -183,6 +209,15 @@ export class ReplicationRuntime implements ReplicationHooks {
   get backlogHistlen(): number {
     return this.primaryStream.log.historyBytes;
   }
+  get syncFull(): number {
+    return this.primaryStream.fullSyncs;
+  }
+  get syncPartialOk(): number {
+    return this.primaryStream.partialSyncs + this.primaryStream.inheritedResumes;
+  }
+  get syncPartialErr(): number {
+    return this.primaryStream.refusedResumes;
+  }
   get snapshotBytesSent(): number {
     return this.primaryStream.snapshotBytes;
   }
@@ -220,6 +255,9 @@ export class ReplicationRuntime implements ReplicationHooks {
   }
 
   private slotOf(args: readonly string[]): number {
+    // A write streamed as received was just routed: its slot is known.
+    const checked = this.state.slotChecked(args);
+    if (checked !== undefined) return checked < 0 ? ANY_SLOT : checked;
     const spec = this.table.lookup(args[0]!);
     if (spec === undefined) return ANY_SLOT;
     const slot = commandSlot(spec, args);
@@ -251,24 +289,26 @@ export class ReplicationRuntime implements ReplicationHooks {
       if (targetNodes[targetOwners[slot]!]!.id === this.selfId || current.isReplica(slot, this.selfId)) want(owner.id, slot);
     }
     this.addGraces(owned, wanted);
+    const failed: StreamCopy[] = [];
     for (const [id, link] of this.links) {
       if (!wanted.has(id)) {
         link.close();
         this.links.delete(id);
+        if (current.node(id) === undefined) this.keep(link.streamCopy(), failed);
       }
     }
     const held = emptyMask();
     for (const [id, mask] of wanted) {
       let link = this.links.get(id);
+      const created = link === undefined;
       if (link === undefined) {
-        const node = current.node(id)!;
-        link = this.createLink(node);
+        link = this.createLink(current.node(id)!);
         this.links.set(id, link);
-        link.setSlots(mask);
-        link.start();
-      } else {
-        link.setSlots(mask);
       }
+      // Slots the failed primary streamed here, now another survivor's: asked as a resume from our place.
+      for (const copy of failed) if (overlaps(copy.slots, mask)) link.offerResume(copy);
+      link.setSlots(mask);
+      if (created) link.start();
       for (let slot = 0; slot < SLOT_COUNT; slot++) if (mask[slot] !== 0) held[slot] = 1;
     }
     this.held = held;
@@ -284,6 +324,28 @@ export class ReplicationRuntime implements ReplicationHooks {
     }
     if (any) this.droppedKeys += keyspace.deleteHashSlots(drop);
     this.checkServe();
+  }
+
+  /**
+   * Keeps what a link to a failed primary applied (the other replicas of the slots this node took over resume
+   * from it), with this node's offset now, at the promotion; drops kept streams grown too old.
+   */
+  private keep(copy: StreamCopy | undefined, failed: StreamCopy[]): void {
+    const now = Date.now();
+    for (const [replId, kept] of this.kept) if (kept.until <= now) this.kept.delete(replId);
+    if (copy === undefined) return;
+    failed.push(copy);
+    this.kept.delete(copy.replId);
+    this.kept.set(copy.replId, { copy, ownOffset: this.offset, until: now + KEPT_STREAM_MS });
+    if (this.kept.size > KEPT_STREAMS) this.kept.delete(this.kept.keys().next().value!);
+  }
+
+  /** The failed primary's stream `replId` this node continues; 'pending' while a link here still follows it. */
+  private inherited(replId: string): InheritedStream | 'pending' | undefined {
+    const kept = this.kept.get(replId);
+    if (kept !== undefined && kept.until > Date.now()) return kept;
+    for (const link of this.links.values()) if (link.replId === replId) return 'pending';
+    return undefined;
   }
 
   /**
@@ -327,22 +389,78 @@ export class ReplicationRuntime implements ReplicationHooks {
       self: { id: this.selfId, port: this.state.self.port },
       password: this.server.requirePass,
       slotOf: (args) => this.slotOf(args),
-      apply: (args) => {
-        this.table.applyFromPrimary(this.applyCtx, args);
-        this.applyReply.take();
-      },
+      apply: (args) => this.table.applyFromPrimary(this.applyCtx, args),
       flushSlots: (mask) => void this.engine.keyspace.deleteHashSlots(mask),
+      flushSlot: (slot) => this.flushSlot(slot),
       onProgress: () => this.checkServe(),
       timeoutMs: () => this.timeoutMs(),
+      historyBytes: () => this.backlogBytes,
     });
   }
 
-  /** A syncing node whose links have all caught up enters the ring. */
+  /** Drops the keys of one slot (before its snapshot arrives). */
+  private flushSlot(slot: number): void {
+    const keyspace = this.engine.keyspace;
+    if (keyspace.keysInHashSlot(slot) === 0) return;
+    this.slotMask[slot] = 1;
+    keyspace.deleteHashSlots(this.slotMask);
+    this.slotMask[slot] = 0;
+  }
+
+  /**
+   * A syncing node whose links have all caught up enters the ring once the other members the next table gives
+   * slots to (the ring's load bound also moves a few between serving members) hold them too.
+   */
   private checkServe(): void {
-    if (!this.membership.syncing || this.stopped) return;
+    if (!this.membership.syncing || this.stopped || this.serveCheck !== undefined) return;
     if (this.state.awaitingSeeds) return; // no cluster seen yet (seeds not answering)
     for (const link of this.links.values()) if (!link.caughtUp) return;
-    this.membership.serve();
+    this.serveCheck = this.targetCopiesHeld().then(
+      (held) => {
+        this.serveCheck = undefined;
+        if (held && this.membership.syncing && !this.stopped) this.membership.serve();
+        else if (!this.stopped) setTimeout(() => this.checkServe(), 200).unref();
+      },
+      () => {
+        this.serveCheck = undefined;
+        if (!this.stopped) setTimeout(() => this.checkServe(), 200).unref();
+      },
+    );
+  }
+
+  /** Sends one command to another member (its RESP port); set by the cluster module (peer connections). */
+  setPeerQuery(query: (node: { host: string; port: number }, args: string[]) => Promise<unknown>): void {
+    this.peerQuery = query;
+  }
+
+  /**
+   * Whether every member that the target table gives a slot it does not own now holds a current copy of it:
+   * this node through its links, the others as CLUSTER COPIES says. Until then the table must not change.
+   */
+  private async targetCopiesHeld(): Promise<boolean> {
+    const current = this.state.topology;
+    const target = this.state.target;
+    // Nothing to wait for: no change, or nobody serves yet (a new cluster: every member starts syncing).
+    if (target === current || !this.state.hasServingMembers) return true;
+    const needed = new Map<string, number[]>();
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      const heir = target.ownerOfSlot(slot).id;
+      if (heir === current.ownerOfSlot(slot).id) continue;
+      let slots = needed.get(heir);
+      if (slots === undefined) needed.set(heir, (slots = []));
+      slots.push(slot);
+    }
+    for (const [id, slots] of needed) {
+      if (id === this.selfId) {
+        if (!slots.every((slot) => this.replicates(slot))) return false;
+        continue;
+      }
+      const node = target.node(id);
+      if (node === undefined || this.peerQuery === undefined) return false;
+      const copies = parseSlots(String(await this.peerQuery(node, ['CLUSTER', 'COPIES'])));
+      if (copies === undefined || !slots.every((slot) => copies[slot] === 1)) return false;
+    }
+    return true;
   }
 
   /** Slots this node holds as copies (for tests and INFO). */
@@ -352,3 +470,8 @@ export class ReplicationRuntime implements ReplicationHooks {
 }
 
 const NOTHING: Readonly<Uint8Array> = new Uint8Array(SLOT_COUNT);
+
+function overlaps(a: Readonly<SlotMask>, b: Readonly<SlotMask>): boolean {
+  for (let slot = 0; slot < SLOT_COUNT; slot++) if (a[slot] !== 0 && b[slot] !== 0) return true;
+  return false;
+}

@@ -84,7 +84,7 @@ describe('ringcache_ metrics', () => {
     const link = { id: 'b'.repeat(40), linkUp: true, syncInProgress: false, replId: 'c'.repeat(40), slots: 10, syncedSlots: 10, fullSyncs: 1, partialSyncs: 0 };
     const hooks: ReplicationHooks = {
       replicasPerSlot: 1, replId: 'a'.repeat(40), replId2: '0'.repeat(40), offset: 5000, secondOffset: -1,
-      backlogSize: 1 << 20, backlogFirstByteOffset: 1, backlogHistlen: 5000, snapshotBytesSent: 0, lastWriteSlot: 0,
+      backlogSize: 1 << 20, backlogFirstByteOffset: 1, backlogHistlen: 5000, snapshotBytesSent: 0, syncFull: 0, syncPartialOk: 0, syncPartialErr: 0, lastWriteSlot: 0,
       replicas: () => [{ id: 'r', host: '10.0.0.2', port: 7001, state: 'online', ackOffset: 4200, lastAckAt: now, slots: 10 }],
       primaries: () => [
         { ...link, host: '10.0.0.3', port: 7003, lastIoAt: now - 2500, offset: 900, primaryOffset: 1000 },

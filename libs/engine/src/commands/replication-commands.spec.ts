@@ -33,6 +33,9 @@ class FakeHooks implements ReplicationHooks {
   backlogFirstByteOffset = 1;
   backlogHistlen = 0;
   snapshotBytesSent = 0;
+  syncFull = 0;
+  syncPartialOk = 0;
+  syncPartialErr = 0;
   lastWriteSlot = -1;
   replicaList: ReplicaStatus[] = [replica('r1', 0), replica('r2', 0)];
   primaryList: PrimaryLinkStatus[] = [];

@@ -63,6 +63,14 @@ export interface ReplicationHooks {
   readonly backlogSize: number;
   readonly backlogFirstByteOffset: number;
   readonly backlogHistlen: number;
+  /**
+   * INFO stats' sync_full, sync_partial_ok, sync_partial_err: PSYNCs this node answered with a full copy, with a
+   * resume (from its backlog, or a promoted copy of a failed primary's stream), or with a full copy although the
+   * replica asked to resume.
+   */
+  readonly syncFull: number;
+  readonly syncPartialOk: number;
+  readonly syncPartialErr: number;
   /** Bytes of slot snapshots this node has sent (replica syncs and handovers): rebalancing progress. */
   readonly snapshotBytesSent: number;
   /** The slot of the last write propagated into this node's stream (the command table copies it to the client with the offset). */
