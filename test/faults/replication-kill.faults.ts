@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Cluster } from 'ioredis';
-import { clusterSlots, command, startTestCluster, waitFor, type TestCluster } from '../support/clusters.js';
+import { clusterClient, clusterSlots, command, startTestCluster, waitFor, type TestCluster } from '../support/clusters.js';
 
 const NODE_TIMEOUT_MS = 3000;
 const KEYS = 600;
@@ -27,11 +27,7 @@ describe('replication in a ringcache cluster (replicas 1): kill -9 read-back', (
 
   beforeAll(async () => {
     cluster = await startTestCluster({ kind: 'ringcache', size: 3, nodeTimeoutMs: NODE_TIMEOUT_MS, extraArgs: ['--replicas', '1'] });
-    client = new Cluster(cluster.seeds.map((seed) => ({ host: seed.split(':')[0]!, port: Number(seed.split(':')[1]) })), {
-      clusterRetryStrategy: () => 100,
-      redisOptions: { maxRetriesPerRequest: 3 },
-    });
-    client.on('error', () => undefined);
+    client = clusterClient(cluster);
     for (let i = 0; i < KEYS; i++) await client.set(`rep:${i}`, `v${i}`);
   }, 60_000);
 

@@ -18,7 +18,8 @@ import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { splitAddress } from '../../libs/cluster/src/address.js';
 import { SLOT_COUNT } from '../../libs/cluster/src/slots.js';
 import { freePort, waitForPort } from './ports.js';
 import { ROOT } from './processes.js';
@@ -121,6 +122,19 @@ export async function command(port: number, args: Array<string | number>, timeou
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * An ioredis Cluster client seeded with every node of `cluster` (errors swallowed: a test reads them from the
+ * commands), retrying the slot table every 100 ms while the cluster changes.
+ */
+export function clusterClient(cluster: TestCluster): Cluster {
+  const client = new Cluster(cluster.seeds.map((seed) => splitAddress(seed)), {
+    clusterRetryStrategy: () => 100,
+    redisOptions: { maxRetriesPerRequest: 3 },
+  });
+  client.on('error', () => undefined);
+  return client;
 }
 
 /** CLUSTER INFO of the node at `port` as a field → value record (cluster_state, cluster_current_epoch, ...). */
