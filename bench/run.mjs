@@ -31,8 +31,9 @@ import { cluster } from './scenarios/cluster.mjs';
 import { clientRouting } from './scenarios/client-routing.mjs';
 import { gossip } from './scenarios/gossip.mjs';
 import { replication, failover, fullSync } from './scenarios/replication.mjs';
+import { aof, aofLoad } from './scenarios/aof.mjs';
 
-const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring, cluster, clientRouting, gossip, replication, failover, fullSync];
+const SCENARIOS = [throughput, pipelined, eviction, memoryPerKey, engine, nestTcp, types, typeMemory, ring, cluster, clientRouting, gossip, replication, failover, fullSync, aof, aofLoad];
 
 function parseArgs(argv) {
   const opts = { only: [], runs: 3, requests: undefined, elements: undefined, duration: undefined, subject: 'ringcache', list: false };

@@ -4,6 +4,7 @@ import type { ConfigStore } from '../../../libs/engine/src/commands/config-store
 import { NodeConfigModule } from './config/node-config.module.js';
 import { EngineModule } from './engine/engine.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PersistenceModule } from './persistence/persistence.module.js';
 import { CacheHttpModule } from './http/cache-http.module.js';
 import { CacheRpcModule } from './tcp/cache-rpc.module.js';
 
@@ -13,7 +14,7 @@ export class AppModule {
   static forRoot(config: ConfigStore, extra: (Type | DynamicModule)[] = []): DynamicModule {
     return {
       module: AppModule,
-      imports: [NodeConfigModule.forRoot(config), EngineModule, CacheHttpModule, CacheRpcModule, HealthModule, ...extra],
+      imports: [NodeConfigModule.forRoot(config), EngineModule, PersistenceModule, CacheHttpModule, CacheRpcModule, HealthModule, ...extra],
     };
   }
 }

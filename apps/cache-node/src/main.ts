@@ -28,6 +28,9 @@ main(process.argv.slice(2)).catch((err: unknown) => {
   // A port in use is a setting problem, not a crash: one line, exit code 1.
   if (e?.code === 'EADDRINUSE' || e?.code === 'EADDRNOTAVAIL' || e?.code === 'EACCES') {
     process.stderr.write(`ringcache: cannot listen: ${e.message}\n`);
+  } else if (e?.name === 'AofFormatError' || e?.name === 'PersistenceError') {
+    // A corrupt append-only file (the message names the offset and check-aof --fix), or an unusable dir.
+    process.stderr.write(`ringcache: ${e.message}\n`);
   } else {
     process.stderr.write(`ringcache: failed to start: ${e?.stack ?? String(err)}\n`);
   }

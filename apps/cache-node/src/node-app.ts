@@ -17,6 +17,7 @@ import { ClusterModule } from './cluster/cluster.module.js';
 import { ClusterRuntime } from './cluster/cluster-runtime.js';
 import { resolvePorts } from './config/config-source.js';
 import { NodeStatus } from './node-status.js';
+import { AofRuntime } from '../../../libs/persistence/src/aof-runtime.js';
 import { followRespConfig, respServerOptions } from './resp-wiring.js';
 
 /** Largest JSON body the HTTP API accepts; bigger bodies get 413 Payload Too Large. */
@@ -79,6 +80,11 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
 
   const server = app.get(ServerState);
   const status = app.get(NodeStatus);
+  const aof = app.get(AofRuntime);
+  // A cluster member loads its AOF before it joins (the cluster then copies it what it owns; docs/persistence.md);
+  // a standalone node listens first and answers -LOADING while it loads, as redis-server.
+  const clustered = wanted.bus >= 0;
+  if (clustered) await aof.start();
 
   if (wanted.resp > 0) {
     const transport = new RespTransport(respServerOptions(config, server, host, wanted.resp), app.get(RespDispatcher));
@@ -97,6 +103,15 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   // Only now: a signal during boot (before anything listens) should just end the process. A handler racing a
   // half-done boot could close the app and then let listeners that bind afterwards keep it alive.
   if (options.shutdownHooks) exitOnSignals(app);
+  if (!clustered) {
+    server.loading = config.getBool('appendonly'); // from the first connection on, until the load is done
+    try {
+      await aof.start();
+    } catch (err) {
+      await app.close().catch(() => undefined);
+      throw err;
+    }
+  }
 
   const ports = {
     resp: Math.max(wanted.resp, 0),

@@ -46,6 +46,7 @@ export function respServerOptions(config: ConfigStore, server: ServerState, host
     idleTimeout: config.getNumber('timeout'),
     nextClientId: () => server.nextClientId(),
     authRequired: () => server.requirePass !== '',
+    beforeReply: () => server.beforeReply?.(),
     counters: server,
   };
 }

@@ -7,7 +7,7 @@ import type { CommandSpec } from '../../engine/src/commands/command.js';
 import type { ClusterGate, QueuedCommand } from '../../engine/src/commands/cluster-gate.js';
 import type { MemberInfo, Membership } from './membership.js';
 import type { RingOptions } from './ring.js';
-import { replicaTable } from './replicas.js';
+import { heirTable, replicaTable } from './replicas.js';
 import { CROSSSLOT_ERROR, CROSS_SLOT, NO_KEYS, commandSlot, movedError } from './routing.js';
 import { SLOT_COUNT } from './slots.js';
 import { Topology, type ClusterNode } from './topology.js';
@@ -254,7 +254,11 @@ export class ClusterState implements ClusterGate {
   private topologyOf(nodes: readonly ClusterNode[], epoch: number): Topology {
     const topology = new Topology(nodes, epoch, this.options.ring);
     const count = this.options.replicas ?? 0;
-    if (count > 0) topology.setReplicas(replicaTable(topology.ring.members, count, this.options.ring), count);
+    if (count > 0) {
+      const replicas = replicaTable(topology.ring.members, count, this.options.ring);
+      topology.setReplicas(replicas, count);
+      topology.setHeirs(heirTable(topology.ring.members, count, replicas, this.options.ring));
+    }
     return topology;
   }
 }

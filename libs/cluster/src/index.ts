@@ -6,7 +6,7 @@ export { murmur3, murmur3Bytes } from './murmur3.js';
 export { HashRing, ownerTable, slotCapacity, slotPoint, DEFAULT_EPSILON, DEFAULT_VIRTUAL_POINTS, MIN_VIRTUAL_POINTS } from './ring.js';
 export type { RingOptions } from './ring.js';
 export { Topology } from './topology.js';
-export { NO_REPLICA, replicaTable } from './replicas.js';
+export { NO_REPLICA, heirTable, replicaTable } from './replicas.js';
 export type { ClusterNode, SlotRange } from './topology.js';
 export { CROSSSLOT_ERROR, CROSS_SLOT, NO_KEYS, commandSlot, movedError, route, routeError } from './routing.js';
 export { CLUSTERDOWN_ERROR, CLUSTERDOWN_READONLY_ERROR, ClusterState } from './cluster-state.js';

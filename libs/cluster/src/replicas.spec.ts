@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { HashRing } from './ring.js';
-import { NO_REPLICA, replicaTable } from './replicas.js';
+import { NO_REPLICA, heirTable, replicaTable } from './replicas.js';
 import { SLOT_COUNT } from './slots.js';
 
 const ids = (n: number, seed = 1): string[] =>
@@ -52,5 +52,59 @@ describe('replicaTable', () => {
   it('depends on the member set alone, not its order', () => {
     const members = ids(5, 7);
     expect(replicaTable([...members].reverse(), 1)).toEqual(replicaTable(members, 1));
+  });
+});
+
+describe('heirTable', () => {
+  /** Every failure set of at most `count` members (not all of them). */
+  const failureSets = (n: number, count: number): number[][] => {
+    const out: number[][] = [];
+    const visit = (set: number[], from: number): void => {
+      if (set.length > 0 && set.length < n) out.push(set);
+      if (set.length === count) return;
+      for (let m = from; m < n; m++) visit([...set, m], m + 1);
+    };
+    visit([], 0);
+    return out;
+  };
+
+  it.each([
+    [3, 1, 2], [3, 1, 21], [3, 2, 15], [5, 2, 9],
+  ])('with %i members and %i replica(s) (seed %i), the owner after any failure of that many members already holds a copy', (n, count, seed) => {
+    const members = ids(n, seed);
+    const base = new HashRing(members);
+    const sorted = base.members;
+    const replicas = replicaTable(members, count);
+    const heirs = heirTable(members, count, replicas);
+    const holders = Array.from({ length: SLOT_COUNT }, (_, slot) => {
+      const set = new Set([sorted[base.owners[slot]!]!]);
+      for (let r = 0; r < count; r++) if (replicas[slot * count + r] !== NO_REPLICA) set.add(sorted[replicas[slot * count + r]!]!);
+      sorted.forEach((id, i) => heirs[i]![slot] === 1 && set.add(id));
+      return set;
+    });
+    let moves = 0;
+    for (const failed of failureSets(n, count)) {
+      const after = owners(sorted.filter((_, i) => !failed.includes(i)));
+      for (let slot = 0; slot < SLOT_COUNT; slot++) {
+        if (!holders[slot]!.has(after[slot]!)) throw new Error(`slot ${slot} after failing ${failed}: ${after[slot]} holds no copy`);
+        if (!failed.includes(base.owners[slot]!) && after[slot] !== sorted[base.owners[slot]!]) moves++;
+      }
+    }
+    // The load bound does move slots between survivors (the reason heirs exist), and heirs stay a small share.
+    const heirSlots = heirs.reduce((sum, mask) => sum + mask.reduce((a, b) => a + b, 0), 0);
+    expect(heirSlots).toBeLessThan(SLOT_COUNT * 0.05 * count);
+    expect(moves).toBeGreaterThan(0);
+  });
+
+  it('never makes the owner or a replica an heir, and is empty without replicas', () => {
+    const members = ids(4, 3);
+    const base = new HashRing(members);
+    const replicas = replicaTable(members, 1);
+    const heirs = heirTable(members, 1, replicas);
+    for (let slot = 0; slot < SLOT_COUNT; slot++) {
+      expect(heirs[base.owners[slot]!]![slot]).toBe(0);
+      expect(heirs[replicas[slot]!]![slot]).toBe(0);
+    }
+    expect(heirTable(members, 0, new Uint16Array(0)).every((mask) => mask.every((bit) => bit === 0))).toBe(true);
   });
 });

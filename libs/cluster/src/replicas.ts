@@ -59,3 +59,43 @@ export function replicaTable(memberIds: readonly string[], count: number, option
   }
   return table;
 }
+
+/**
+ * Heirs: members that must hold a copy of a slot besides its owner and replicas. Under the load bound, a
+ * failure moves not only the failed member's slots: the survivors' ring can also shift a few slots between
+ * two survivors (a member that was full has room again), on average ~40 of 16384 per failure in a 3-member
+ * cluster. Such a slot's new owner has a copy only if it was already a replica; otherwise it would serve the
+ * slot empty, and the old owner, now a replica, would copy that emptiness (data loss found by the kill -9
+ * fault test). So for every set F of at most `count` members that can fail together, the owner of each slot in
+ * the ring without F holds a copy beforehand: the replica chain covers F containing the owner, heirs the rest
+ * (well under 1% of slots). Returns, per member index (as HashRing.members), a mask of the slots it is heir
+ * of; `replicas` is replicaTable's result for the same members and count.
+ *
+ * Cost: one ring per failure set, sum over k <= count of C(n, k) (3 members: 3 or 6 rings; 5 members: 5 or 15).
+ */
+export function heirTable(memberIds: readonly string[], count: number, replicas: Uint16Array, options: RingOptions = {}): Uint8Array[] {
+  const base = new HashRing(memberIds, options);
+  const members = base.members;
+  const heirs = members.map(() => new Uint8Array(SLOT_COUNT));
+  const indexOf = new Map(members.map((id, i) => [id, i]));
+  const holds = (slot: number, member: number): boolean => {
+    if (base.owners[slot] === member) return true;
+    for (let r = 0; r < count; r++) if (replicas[slot * count + r] === member) return true;
+    return false;
+  };
+  const visit = (failed: number[], from: number): void => {
+    if (failed.length > 0 && failed.length < members.length) {
+      const gone = new Set(failed);
+      const ring = new HashRing(members.filter((_, i) => !gone.has(i)), options);
+      const toBase = ring.members.map((id) => indexOf.get(id)!);
+      for (let slot = 0; slot < SLOT_COUNT; slot++) {
+        const owner = toBase[ring.owners[slot]!]!;
+        if (!holds(slot, owner)) heirs[owner]![slot] = 1;
+      }
+    }
+    if (failed.length === count) return;
+    for (let m = from; m < members.length; m++) visit([...failed, m], m + 1);
+  };
+  if (count > 0) visit([], 0);
+  return heirs;
+}

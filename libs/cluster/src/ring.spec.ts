@@ -117,17 +117,6 @@ describe('HashRing', () => {
     expect(new HashRing(['solo']).replicasOf(0, 2)).toEqual([]);
   });
 
-  it('builds the table for 500 members in well under 100 ms', () => {
-    const ids = nodeIds(500, 500);
-    let best = Infinity;
-    for (let run = 0; run < 3; run++) {
-      const started = performance.now();
-      new HashRing(ids);
-      best = Math.min(best, performance.now() - started);
-    }
-    expect(best).toBeLessThan(100);
-  });
-
   it('rejects too few virtual points, duplicates and an empty member list', () => {
     expect(() => new HashRing(['a'], { virtualPoints: 149 })).toThrow(RangeError);
     expect(() => new HashRing(['a', 'b', 'a'])).toThrow(RangeError);

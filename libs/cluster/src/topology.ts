@@ -65,6 +65,26 @@ export class Topology {
     this.replicaRanges = undefined;
   }
 
+  /** Per member index: the slots it is heir of (replicas.ts's heirTable); empty without replication. */
+  private heirs: readonly Uint8Array[] = [];
+
+  /** Attaches the heirs computed for these nodes (ClusterState does, when replicas > 0). */
+  setHeirs(heirs: readonly Uint8Array[]): void {
+    if (heirs.length !== this.nodes.length) throw new RangeError('heir table size does not match');
+    this.heirs = heirs;
+  }
+
+  /**
+   * Whether `id` must hold a copy of `slot` without owning it: as a replica, or as an heir (the owner the
+   * table after some failure of at most replicasPerSlot members gives it; see replicas.ts heirTable).
+   */
+  holdsCopy(slot: number, id: string): boolean {
+    if (this.isReplica(slot, id)) return true;
+    if (this.heirs.length === 0) return false;
+    const index = this.ring.members.indexOf(id);
+    return index >= 0 && this.heirs[index]![slot] === 1;
+  }
+
   get replicasPerSlot(): number {
     return this.replicaCount;
   }

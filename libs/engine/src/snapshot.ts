@@ -52,7 +52,8 @@ export function estimateSlotSnapshotBytes(store: Store, slot: number): number {
   return keys === 0 || total === 0 ? 0 : Math.ceil((keys * store.datasetBytes) / total);
 }
 
-function emitValue(key: string, value: Value, out: (args: string[]) => void): void {
+/** Emit the commands creating `key` with `value` (no TTL): one creating command, then SNAPSHOT_CHUNK-sized appends. */
+export function emitValue(key: string, value: Value, out: (args: string[]) => void): void {
   if (typeof value === 'string') out(['SET', key, value]);
   else if (value instanceof ListValue) emitChunks('RPUSH', key, value.toArray(), 1, out);
   else if (value instanceof HashValue) emitChunks('HSET', key, hashPairs(value), 2, out);

@@ -497,6 +497,24 @@ export class Store implements Keyspace {
     for (const [key, slot] of this.maps[db]) yield { key, value: this.valueOf[slot] as Value, expireAt: this.expireAtOf[slot] };
   }
 
+  /**
+   * Every stored key of a database, keys past their TTL included, as a live iterator of the database's map
+   * (insertion order): it survives writes made between two next() calls, visits keys added after it was
+   * made and skips keys deleted before it reached them. For walks spread over event-loop turns (AOF rewrite).
+   */
+  rawKeys(db: number): IterableIterator<string> {
+    return this.maps[db].keys();
+  }
+
+  /**
+   * A stored entry's value and absolute expiry (0 = none), or undefined: nothing expired, touched or counted
+   * (no LRU/LFU update, no keyspace hit), keys past their TTL included.
+   */
+  peekEntry(db: number, key: string): { value: Value; expireAt: number } | undefined {
+    const slot = this.maps[db].get(key);
+    return slot === undefined ? undefined : { value: this.valueOf[slot] as Value, expireAt: this.expireAtOf[slot] };
+  }
+
   randomKey(db: number): string | undefined {
     const map = this.maps[db];
     const now = this.now();

@@ -19,6 +19,8 @@ export interface ConnectionHost {
   /** client-query-buffer-limit: bytes of unparsed input held while a blocked client waits. */
   readonly clientQueryBufferLimit: number;
   removeConnection(connection: RespConnection): void;
+  /** Called before replies go out (the AOF writes first). */
+  beforeReply(): void;
 }
 
 /**
@@ -305,6 +307,7 @@ export class RespConnection implements ClientSession {
       this.drop();
       return false;
     }
+    this.host.beforeReply();
     this.host.counters.netOutputBytes += bytes;
     return this.writer.flushTo(this.socket);
   }

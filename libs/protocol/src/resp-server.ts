@@ -23,6 +23,11 @@ export interface RespServerOptions {
   maxMultibulkLength?: number;
   /** Longest inline request or header line; default 64 KB. */
   maxInlineSize?: number;
+  /**
+   * Runs before any connection sends replies (the append-only file writes the turn's commands first, as
+   * Redis's beforeSleep flushes the AOF before handleClientsWithPendingWrites).
+   */
+  beforeReply?: () => void;
   /** Gives each client its id (CLIENT ID); default a counter from 1. */
   nextClientId?: () => number;
   /** Whether new clients must AUTH first (requirepass set): read per connection, so CONFIG SET applies to later ones. */
@@ -164,6 +169,10 @@ export class RespServer implements ConnectionHost {
       }
     }
     return closed;
+  }
+
+  beforeReply(): void {
+    this.options.beforeReply?.();
   }
 
   removeConnection(connection: RespConnection): void {

@@ -147,6 +147,11 @@ export interface PrimaryStreamOptions {
    * that primary (a replica learnt of its failure first), undefined when none.
    */
   inherited?(replId: string): InheritedStream | 'pending' | undefined;
+  /**
+   * Whether the member `replicaId` counts for WAIT on `slot` (a replica of it in the current table): a member
+   * that only copies the slot ahead of a possible move (an heir, an owner-to-be) does not. Default: every link.
+   */
+  countsForWait?(slot: number, replicaId: string): boolean;
 }
 
 /** Transaction state of the entries being captured: MULTI is held until the first command tells its slot. */
@@ -388,7 +393,9 @@ export class PrimaryStream implements ReplicationSink {
   ackedCount(offset: number, slot: number): number {
     let n = 0;
     for (const link of this.links.values()) {
-      if ((slot === ANY_SLOT || link.slotStates[slot] === STREAMING) && link.ackOffset >= offset) n++;
+      if (link.ackOffset < offset) continue;
+      if (slot === ANY_SLOT) n++;
+      else if (link.slotStates[slot] === STREAMING && (this.options.countsForWait?.(slot, link.identity.id) ?? true)) n++;
     }
     return n;
   }
@@ -396,7 +403,9 @@ export class PrimaryStream implements ReplicationSink {
   /** Replicas streaming `slot`. */
   replicaCount(slot: number): number {
     let n = 0;
-    for (const link of this.links.values()) if (link.slotStates[slot] === STREAMING) n++;
+    for (const link of this.links.values()) {
+      if (link.slotStates[slot] === STREAMING && (this.options.countsForWait?.(slot, link.identity.id) ?? true)) n++;
+    }
     return n;
   }
 

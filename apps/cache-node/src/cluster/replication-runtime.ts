@@ -21,7 +21,7 @@ import type { CommandTable } from '../../../../libs/engine/src/commands/command-
 import type { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
 import { InternalSession } from '../../../../libs/engine/src/commands/internal-session.js';
 import type { PrimaryLinkStatus, ReplicationHooks } from '../../../../libs/engine/src/commands/replication-hooks.js';
-import { captureReplication } from '../../../../libs/engine/src/commands/replication.js';
+import { attachSink } from '../../../../libs/engine/src/commands/replication.js';
 import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import { DiscardReply } from '../../../../libs/engine/src/commands/discard-reply.js';
 import type { Engine } from '../../../../libs/engine/src/engine.js';
@@ -69,6 +69,7 @@ export class ReplicationRuntime implements ReplicationHooks {
   /** repl-backlog-size, read by every link's history on each applied command. */
   private backlogBytes: number;
   private stopped = false;
+  private detachStream: (() => void) | undefined;
   /** Keys deleted because this node neither owns nor copies their slot any more. */
   droppedKeys = 0;
 
@@ -91,6 +92,7 @@ export class ReplicationRuntime implements ReplicationHooks {
       paused: () => config.getBool('slot-sync-paused'),
       rateBytesPerSec: () => config.getNumber('slot-sync-rate'),
       inherited: (replId) => this.inherited(replId),
+      countsForWait: (slot, replicaId) => state.topology.isReplica(slot, replicaId),
     });
     const session = new InternalSession(server.nextClientId());
     this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: new DiscardReply() };
@@ -98,7 +100,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   /** Captures writes, serves PSYNC, and follows the topology from now on. */
   start(): void {
-    captureReplication(this.engine, this.server, this.primaryStream);
+    this.detachStream = attachSink(this.engine, this.server, this.primaryStream);
     this.server.replicationHooks = this;
     this.state.setReplicaPredicate((slot) => this.replicates(slot));
     this.config.onChange((name) => {
@@ -176,6 +178,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   stop(): void {
     this.stopped = true;
+    this.detachStream?.();
     clearInterval(this.ticker);
     this.state.setReplicaPredicate(undefined);
     clearTimeout(this.graceTimer);
@@ -284,9 +287,9 @@ export class ReplicationRuntime implements ReplicationHooks {
       if (owned[slot] === 1) continue;
       const owner = nodes[owners[slot]!]!;
       if (owner.id === this.selfId) continue; // a stale table of this node alone (still syncing): nothing to copy
-      // A copy of the slot: as one of its replicas, or as its owner-to-be (this node syncs, another member
+      // A copy of the slot: as one of its replicas or heirs (replicas.ts), or as its owner-to-be (this node syncs, another member
       // leaves, or a join moves the slot between serving members), taken before the table hands it over.
-      if (targetNodes[targetOwners[slot]!]!.id === this.selfId || current.isReplica(slot, this.selfId)) want(owner.id, slot);
+      if (targetNodes[targetOwners[slot]!]!.id === this.selfId || current.holdsCopy(slot, this.selfId)) want(owner.id, slot);
     }
     this.addGraces(owned, wanted);
     const failed: StreamCopy[] = [];
@@ -322,7 +325,7 @@ export class ReplicationRuntime implements ReplicationHooks {
         any = true;
       }
     }
-    if (any) this.droppedKeys += keyspace.deleteHashSlots(drop);
+    if (any) this.droppedKeys += this.deleteSlots(drop);
     this.checkServe();
   }
 
@@ -390,7 +393,7 @@ export class ReplicationRuntime implements ReplicationHooks {
       password: this.server.requirePass,
       slotOf: (args) => this.slotOf(args),
       apply: (args) => this.table.applyFromPrimary(this.applyCtx, args),
-      flushSlots: (mask) => void this.engine.keyspace.deleteHashSlots(mask),
+      flushSlots: (mask) => void this.deleteSlots(mask),
       flushSlot: (slot) => this.flushSlot(slot),
       onProgress: () => this.checkServe(),
       timeoutMs: () => this.timeoutMs(),
@@ -403,8 +406,22 @@ export class ReplicationRuntime implements ReplicationHooks {
     const keyspace = this.engine.keyspace;
     if (keyspace.keysInHashSlot(slot) === 0) return;
     this.slotMask[slot] = 1;
-    keyspace.deleteHashSlots(this.slotMask);
+    this.deleteSlots(this.slotMask);
     this.slotMask[slot] = 0;
+  }
+
+  /**
+   * Deletes the keys of the flagged slots. With the append-only file on, each goes into it as a DEL first (the
+   * replication stream drops them: the slots are not this node's), so the file keeps matching the keyspace.
+   */
+  private deleteSlots(mask: Readonly<SlotMask>): number {
+    const keyspace = this.engine.keyspace;
+    if (this.server.persistence?.enabled === true) {
+      for (let slot = 0; slot < SLOT_COUNT; slot++) {
+        if (mask[slot] === 1) for (const { key } of keyspace.hashSlotEntries(slot)) this.server.propagate(0, ['DEL', key]);
+      }
+    }
+    return keyspace.deleteHashSlots(mask as Uint8Array);
   }
 
   /**

@@ -98,6 +98,20 @@ export function registerNodeMetrics(registry: Registry, engine: Engine, server: 
     'Seconds since the last byte from a primary while this node is behind it (lag bytes > 0), else 0',
     'primary', (h) => h.primaries(), (link) => primaryLagSeconds(link, engine.clock.now()),
   );
+  // The append-only file, from its INFO persistence fields (read at scrape time).
+  const aof = (field: string): number => {
+    const value = server.persistence?.infoFields().find(([name]) => name === field)?.[1];
+    return value === 'ok' ? 1 : value === 'err' ? 0 : Number(value ?? 0);
+  };
+  gauge('loading_dump_file', 'Whether the node is loading its append-only file (1) or not (0)', () => (server.loading ? 1 : 0));
+  gauge('aof_enabled', 'Whether the append-only file is on, as INFO aof_enabled', () => aof('aof_enabled'));
+  gauge('aof_rewrite_in_progress', 'Whether an AOF rewrite is running, as INFO aof_rewrite_in_progress', () => aof('aof_rewrite_in_progress'));
+  gauge('aof_last_write_status', 'Last AOF write: 1 ok, 0 failed (writes are then refused with MISCONF)', () => aof('aof_last_write_status'));
+  gauge('aof_last_bgrewrite_status', 'Last AOF rewrite: 1 ok, 0 failed', () => aof('aof_last_bgrewrite_status'));
+  gauge('aof_current_size_bytes', 'Size of the append-only file, as INFO aof_current_size', () => aof('aof_current_size'));
+  gauge('aof_buffer_length_bytes', 'Bytes of writes buffered for the AOF, as INFO aof_buffer_length', () => aof('aof_buffer_length'));
+  counter('aof_rewrites_total', 'AOF rewrites completed, as INFO aof_rewrites', () => aof('aof_rewrites'));
+  counter('aof_delayed_fsync_total', 'everysec fsyncs that waited for a previous one over 2 s, then blocked, as INFO aof_delayed_fsync', () => aof('aof_delayed_fsync'));
   perLink('replica_ack_lag_bytes', 'This node\'s replication offset minus what a replica last acknowledged', 'replica', (h) => h.replicas(), (r, h) => h.offset - r.ackOffset);
 
   const latency = new LatencyHistogram(METRIC_PREFIX + 'command_latency_seconds', server);

@@ -164,6 +164,7 @@ export class BlockingRegistry {
       if (value === undefined || typeof value === 'string') return;
       if (value.type !== waiter.type) continue;
       this.release(waiter);
+      waiter.ctx.server.beforeWrite?.(db, key);
       waiter.serve(waiter.ctx, key);
       waiter.ctx.client.unblocked();
     }

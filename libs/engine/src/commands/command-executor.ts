@@ -30,6 +30,7 @@ export class CommandExecutor {
     const result = this.reply.take();
     const blocking = this.ctx.server.blocking;
     if (blocking.hasReady) blocking.serveReady();
+    this.ctx.server.beforeReply?.(); // the AOF has the write before the caller replies
     return result;
   }
 }

@@ -19,6 +19,7 @@ import { pubsubCommands, refusedInSubscribedMode } from './pubsub.js';
 import { memoryCommands } from './memory.js';
 import { clientReplicationCommands } from './replication-commands.js';
 import { NOAUTH, OOM, WRONG_ARITY, unknownCommand, unknownSubcommand } from './errors.js';
+import { commandKeys } from './key-positions.js';
 
 /**
  * The command table: name → spec, and the one place every transport runs a command through.
@@ -42,6 +43,8 @@ interface Entry {
   /** Has keys (a key range or a key finder): cluster mode routes it by their slot. */
   readonly keyed: boolean;
   readonly exec: boolean;
+  /** Redis's `loading` flag: allowed while the AOF loads. */
+  readonly loading: boolean;
   /** Stats of this command in the server they were last looked up for (one table serves one node). */
   stats: CommandStats | undefined;
   statsOwner: ServerState | undefined;
@@ -57,9 +60,26 @@ function entryOf(spec: CommandSpec): Entry {
     write: spec.flags.includes('write'),
     keyed: spec.firstKey !== 0 || spec.keys !== undefined,
     exec: spec.name === 'exec',
+    loading: spec.flags.includes('loading'),
     stats: undefined,
     statsOwner: undefined,
   };
+}
+
+const LOADING = 'LOADING Redis is loading the dataset in memory';
+
+/**
+ * Tells `touch` each key a write command may modify, before it runs (an AOF rewrite is in progress): its key
+ * positions, and COPY's destination in another database (COPY src dst DB n).
+ */
+function touchKeys(touch: (db: number, key: string) => void, db: number, spec: CommandSpec, args: readonly string[]): void {
+  const keys = commandKeys(spec, args);
+  if (keys !== undefined) for (const i of keys) touch(db, args[i]!);
+  if (spec.name === 'copy') {
+    for (let i = 3; i + 1 < args.length; i++) {
+      if (args[i]!.toLowerCase() === 'db') touch(Number(args[i + 1]), args[2]!);
+    }
+  }
 }
 
 function statsOf(entry: Entry, server: ServerState): CommandStats {
@@ -159,6 +179,13 @@ export class CommandTable {
       reply.error(NOAUTH);
       return;
     }
+    if (server.loading && !entry.loading) {
+      stats.rejectedCalls++;
+      server.totalErrorReplies++;
+      if (ctx.client.multi !== undefined) ctx.client.multi.aborted = true;
+      reply.error(LOADING);
+      return;
+    }
     const multi = ctx.client.multi;
     const cluster = server.cluster;
     if (cluster !== undefined && (entry.keyed || entry.exec)) {
@@ -193,6 +220,15 @@ export class CommandTable {
         engine.stats.oomRejections = rejectionsBefore; // a read was not refused
       }
     }
+    if (entry.write && server.persistenceError !== undefined) {
+      const why = server.persistenceError();
+      if (why !== undefined) {
+        stats.rejectedCalls++;
+        server.totalErrorReplies++;
+        reply.error(`MISCONF Errors writing to the AOF file: ${why}`);
+        return;
+      }
+    }
     if (ctx.client.pubsub !== undefined && refusedInSubscribedMode(ctx, spec.name)) {
       stats.rejectedCalls++;
       server.totalErrorReplies++;
@@ -207,6 +243,7 @@ export class CommandTable {
       dirtyBefore = engine.keyspace.dirty;
       server.propagationRewritten = false;
     }
+    if (entry.write && server.beforeWrite !== undefined) touchKeys(server.beforeWrite, ctx.client.db, spec, args);
     if ((++this.tick & TIMING_MASK) === 0) {
       const start = performance.now();
       spec.handler(ctx, args);
@@ -258,6 +295,7 @@ export class CommandTable {
       dirtyBefore = engine.keyspace.dirty;
       server.propagationRewritten = false;
     }
+    if (entry.write && server.beforeWrite !== undefined) touchKeys(server.beforeWrite, ctx.client.db, entry.spec, args);
     entry.spec.handler(ctx, args);
     if (capture && entry.write && !server.propagationRewritten && engine.keyspace.dirty !== dirtyBefore) server.propagate(ctx.client.db, args);
     statsOf(entry, server).calls++;

@@ -113,19 +113,21 @@ const sections: Record<string, Section> = {
       ['mem_allocator', `v8-${process.versions.v8}`],
     ];
   },
-  persistence: (ctx) => [
-    ['loading', 0],
-    ['async_loading', 0],
-    ['rdb_changes_since_last_save', 0],
-    ['rdb_bgsave_in_progress', 0],
-    ['rdb_last_save_time', Math.floor(ctx.server.startedAt / 1000)],
-    ['rdb_last_bgsave_status', 'ok'],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_last_write_status', 'ok'],
-  ],
+  persistence: (ctx) => {
+    const hooks = ctx.server.persistence;
+    return [
+      ['loading', ctx.server.loading ? 1 : 0],
+      ['async_loading', 0],
+      ['rdb_changes_since_last_save', 0],
+      ['rdb_bgsave_in_progress', 0],
+      ['rdb_last_save_time', Math.floor(ctx.server.startedAt / 1000)],
+      ['rdb_last_bgsave_status', 'ok'],
+      ...(hooks === undefined
+        ? ([['aof_enabled', 0], ['aof_rewrite_in_progress', 0], ['aof_rewrite_scheduled', 0], ['aof_last_bgrewrite_status', 'ok'], ['aof_last_write_status', 'ok']] as [string, number | string][])
+        : hooks.infoFields()),
+      ...(ctx.server.loading && hooks !== undefined ? hooks.loadingFields() : []),
+    ];
+  },
   stats: (ctx) => {
     const s = ctx.server;
     const e = ctx.engine.stats;

@@ -222,7 +222,10 @@ function blockingMove(ctx: CommandContext, source: string, destination: string, 
   if (src === null) return;
   if (src !== undefined) return moveNow(ctx, source, destination, fromHead, toHead);
   // Served later by the same move: a destination of another type then gets WRONGTYPE, the source untouched.
-  ctx.server.blocking.block(ctx, [source], deadline, 'list', (c) => moveNow(c, source, destination, fromHead, toHead), true);
+  ctx.server.blocking.block(ctx, [source], deadline, 'list', (c) => {
+    c.server.beforeWrite?.(c.client.db, destination);
+    moveNow(c, source, destination, fromHead, toHead);
+  }, true);
 }
 
 /** A blocking move served: replicas get the LMOVE it amounted to. */

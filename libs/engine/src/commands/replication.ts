@@ -38,6 +38,36 @@ export function captureReplication(engine: Engine, server: ServerState, sink: Re
   engine.onKeyRemoved = sink === undefined ? undefined : (db, key) => server.propagate(db, ['DEL', key]);
 }
 
+/** Sinks attached per server (attachSink): the replication stream, the AOF, an AOF rewrite in progress. */
+const attached = new WeakMap<ServerState, ReplicationSink[]>();
+
+/** Every write to each of several sinks, in order. */
+class FanoutSink implements ReplicationSink {
+  constructor(private readonly sinks: readonly ReplicationSink[]) {}
+
+  propagate(db: number, args: readonly string[]): void {
+    for (let i = 0; i < this.sinks.length; i++) this.sinks[i]!.propagate(db, args);
+  }
+}
+
+/**
+ * Adds `sink` to the sinks capturing `engine`'s writes (captureReplication with all of them: one sink is called
+ * directly, several through a fan-out). Returns the function that detaches it.
+ */
+export function attachSink(engine: Engine, server: ServerState, sink: ReplicationSink): () => void {
+  const sinks = attached.get(server) ?? [];
+  attached.set(server, sinks);
+  sinks.push(sink);
+  const apply = (): void => captureReplication(engine, server, sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : new FanoutSink([...sinks]));
+  apply();
+  return () => {
+    const at = sinks.indexOf(sink);
+    if (at < 0) return;
+    sinks.splice(at, 1);
+    apply();
+  };
+}
+
 /**
  * A sink writing one flat stream of command vectors, as a replica applies them: `SELECT db` before an entry
  * whose database differs from the previous one's (the first entry always selects).

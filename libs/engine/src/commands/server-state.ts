@@ -7,6 +7,18 @@ import type { ConfigStore } from './config-store.js';
 import type { ReplicationHooks } from './replication-hooks.js';
 import type { ReplicationSink } from './replication.js';
 
+/** What BGREWRITEAOF and INFO persistence need from the node's append-only file (libs/persistence AofRuntime). */
+export interface PersistenceHooks {
+  /** The AOF is on (appending, or being written for CONFIG SET appendonly yes). */
+  readonly enabled: boolean;
+  /** Starts a rewrite; false when one is already in progress. */
+  bgRewrite(): boolean;
+  /** INFO persistence fields from `aof_enabled` on, as Redis 7 prints them. */
+  infoFields(): [string, string | number][];
+  /** loading_* fields while the AOF loads. */
+  loadingFields(): [string, string | number][];
+}
+
 const MULTI: readonly string[] = ['MULTI'];
 const EXEC: readonly string[] = ['EXEC'];
 
@@ -69,6 +81,26 @@ export class ServerState {
   replicationHooks: ReplicationHooks | undefined = undefined;
   /** The running command propagated its own rewrite: the command table does not propagate its arguments. */
   propagationRewritten = false;
+  /**
+   * Loading the append-only file at start: commands without Redis's `loading` flag get -LOADING
+   * (libs/persistence). Set before the listeners open, cleared when the load is done.
+   */
+  loading = false;
+  /** The AOF cannot be written (disk full, ...): write commands get -MISCONF with this reason. */
+  persistenceError: (() => string | undefined) | undefined = undefined;
+  /**
+   * Called before a write command runs with each key it may modify (an AOF rewrite is in progress: the key's
+   * pre-write value goes into the rewritten file first). Undefined otherwise, so the write path tests one field.
+   */
+  beforeWrite: ((db: number, key: string) => void) | undefined = undefined;
+  /**
+   * Called before replies are sent (once per event-loop turn by the RESP connections, after each command by
+   * the other transports): the AOF hands the turn's writes to the OS first, so no acknowledged write is lost
+   * to a process crash. Undefined without an AOF.
+   */
+  beforeReply: (() => void) | undefined = undefined;
+  /** The node's append-only file as commands see it (BGREWRITEAOF, INFO persistence); undefined in bare engines. */
+  persistence: PersistenceHooks | undefined = undefined;
   /** A MULTI went out for the running EXEC: EXEC follows when it ends. */
   private propagatedMulti = false;
   private propagatedDb = 0;
