@@ -14,7 +14,6 @@
  *   await cluster.stop();                                     // in afterAll: kills every process, stopped ones too
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import dgram from 'node:dgram';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -86,6 +85,8 @@ export interface TestClusterOptions {
   readonly nodeTimeoutMs?: number;
   /** More `--name value` flags for every node. */
   readonly extraArgs?: readonly string[];
+  /** Flags for node `index` only (e.g. its own `--dir`), after extraArgs; asked again at each (re)start. */
+  readonly perNodeArgs?: (index: number) => readonly string[];
   /** How long to wait for the cluster to be ready (default 20000 ms). */
   readonly readyTimeoutMs?: number;
 }
@@ -221,19 +222,6 @@ export async function moveRedisSlot(cluster: TestCluster, slot: number, to: numb
   );
 }
 
-/** A port free for both TCP and UDP on loopback (the ringcache bus is UDP, the RESP port TCP). */
-async function freeBusPort(): Promise<number> {
-  for (;;) {
-    const port = await freePort();
-    const udpFree = await new Promise<boolean>((resolve) => {
-      const socket = dgram.createSocket('udp4');
-      socket.once('error', () => resolve(false));
-      socket.bind(port, HOST, () => socket.close(() => resolve(true)));
-    });
-    if (udpFree) return port;
-  }
-}
-
 /** Every node process started and not yet exited: killed when the test process exits, even without afterAll. */
 const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((proc) => proc.kill('SIGKILL')));
@@ -356,7 +344,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const busPorts: number[] = [];
   for (let i = 0; i < size; i++) {
     ports.push(await freePort());
-    busPorts.push(await freeBusPort());
+    busPorts.push(await freePort());
   }
   /** ringcache's Nest TCP and HTTP ports, chosen free too (0 would derive them from the RESP port, unchecked). */
   const transportPorts: { tcp: number; http: number }[] = [];
@@ -369,7 +357,10 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   const procs: NodeProcess[] = [];
   const nodes: ClusterNodeHandle[] = [];
 
-  const start = (i: number): NodeProcess => (procs[i] = spawnTracked(...spec.argv(ports[i]!, busPorts[i]!, i)));
+  const start = (i: number): NodeProcess => {
+    const [file, args] = spec.argv(ports[i]!, busPorts[i]!, i);
+    return (procs[i] = spawnTracked(file, [...args, ...(options.perNodeArgs?.(i) ?? [])]));
+  };
   const stop = async (): Promise<void> => {
     await Promise.all(
       procs.map(async ({ proc }) => {
@@ -426,7 +417,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
     async addNode() {
       const i = ports.length;
       ports.push(await freePort());
-      busPorts.push(await freeBusPort());
+      busPorts.push(await freePort());
       await addTransportPorts();
       await untilListening(start(i), ports[i]!);
       nodes.push(await handle(i));

@@ -252,6 +252,7 @@ export class AofRuntime implements PersistenceHooks {
   private tick(): void {
     const writer = this.writer;
     if (writer === undefined) return;
+    writer.flush(); // writes made with no reply to send (expiry, eviction, a replica's applied stream)
     writer.tick();
     if (this.rewrite !== undefined) return;
     const percentage = this.config.getNumber('auto-aof-rewrite-percentage');
