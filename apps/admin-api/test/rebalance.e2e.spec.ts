@@ -116,8 +116,11 @@ describe('admin API rebalancing on a 3-node ringcache cluster with --replicas 1'
       expect(m.replicaSlots).toBeGreaterThan(0);
       expect(m.connectedReplicas).toBeGreaterThanOrEqual(1);
       expect(m.replicationOffset).toBeGreaterThan(0);
-      // Each member copies from the others, as many slots as it is a replica of.
-      expect(m.links!.reduce((n, l) => n + l.slots, 0)).toBe(m.replicaSlots);
+      // Each member copies from the others the slots it is a replica of, plus the few it is heir of
+      // (docs/replication.md "Placement": well under 5% of the slots).
+      const copied = m.links!.reduce((n, l) => n + l.slots, 0);
+      expect(copied).toBeGreaterThanOrEqual(m.replicaSlots);
+      expect(copied - m.replicaSlots).toBeLessThan(0.05 * 16384);
       for (const link of m.links!) expect(link).toMatchObject({ lagBytes: expect.any(Number), lastIoSecondsAgo: expect.any(Number) });
     }
   });
