@@ -313,6 +313,22 @@ function redisKind(dir: string, flags: string[]): Kind {
   };
 }
 
+/**
+ * CLUSTER MYID of a node that has just started listening: retried for 10 s, since a node still booting (several
+ * on two cores) can hold its first connections past the 2 s command deadline.
+ */
+async function nodeId(port: number): Promise<unknown> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await command(port, ['CLUSTER', 'MYID']);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
 /** Every node in `ports` is ok, knows exactly `ports.length` nodes and reports the same current epoch. */
 async function agreed(ports: readonly number[], kind: ClusterKind): Promise<boolean> {
   try {
@@ -374,7 +390,7 @@ export async function startTestCluster(options: TestClusterOptions): Promise<Tes
   };
   const livePorts = (): number[] => ports.filter((_, i) => !hasExited(procs[i]!.proc));
   const handle = async (i: number): Promise<ClusterNodeHandle> => ({
-    host: HOST, port: ports[i]!, busPort: busPorts[i]!, id: String(await command(ports[i]!, ['CLUSTER', 'MYID'])),
+    host: HOST, port: ports[i]!, busPort: busPorts[i]!, id: String(await nodeId(ports[i]!)),
     tcpPort: transportPorts[i]?.tcp ?? 0,
     httpPort: transportPorts[i]?.http ?? 0,
     get pid() {

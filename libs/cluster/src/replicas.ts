@@ -27,7 +27,7 @@ export const NO_REPLICA = 0xffff;
  */
 export function replicaTable(memberIds: readonly string[], count: number, options: RingOptions = {}): Uint16Array {
   if (!Number.isInteger(count) || count < 0) throw new RangeError('count must be a non-negative integer');
-  const base = new HashRing(memberIds, options);
+  const base = HashRing.of(memberIds, options);
   const members = base.members;
   const indexOf = new Map(members.map((id, i) => [id, i]));
   const table = new Uint16Array(SLOT_COUNT * count).fill(NO_REPLICA);
@@ -49,7 +49,7 @@ export function replicaTable(memberIds: readonly string[], count: number, option
       const gone = new Set(removed[slots[0]!]!);
       const rest = members.filter((_, i) => !gone.has(i));
       if (rest.length === 0) continue;
-      const ring = new HashRing(rest, options);
+      const ring = HashRing.of(rest, options);
       for (const slot of slots) {
         const replica = indexOf.get(ring.members[ring.owners[slot]!]!)!;
         table[slot * count + r] = replica;
@@ -74,7 +74,7 @@ export function replicaTable(memberIds: readonly string[], count: number, option
  * Cost: one ring per failure set, sum over k <= count of C(n, k) (3 members: 3 or 6 rings; 5 members: 5 or 15).
  */
 export function heirTable(memberIds: readonly string[], count: number, replicas: Uint16Array, options: RingOptions = {}): Uint8Array[] {
-  const base = new HashRing(memberIds, options);
+  const base = HashRing.of(memberIds, options);
   const members = base.members;
   const heirs = members.map(() => new Uint8Array(SLOT_COUNT));
   const indexOf = new Map(members.map((id, i) => [id, i]));
@@ -86,7 +86,7 @@ export function heirTable(memberIds: readonly string[], count: number, replicas:
   const visit = (failed: number[], from: number): void => {
     if (failed.length > 0 && failed.length < members.length) {
       const gone = new Set(failed);
-      const ring = new HashRing(members.filter((_, i) => !gone.has(i)), options);
+      const ring = HashRing.of(members.filter((_, i) => !gone.has(i)), options);
       const toBase = ring.members.map((id) => indexOf.get(id)!);
       for (let slot = 0; slot < SLOT_COUNT; slot++) {
         const owner = toBase[ring.owners[slot]!]!;

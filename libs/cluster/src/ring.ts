@@ -65,6 +65,25 @@ export class HashRing {
     this.owners = this.assign(capacity);
   }
 
+  /**
+   * The ring of `memberIds`, shared: the last RING_CACHE_SIZE rings built through here are kept by member set
+   * and options. Replica and heir placement (replicas.ts) need a ring per set of members that could fail, and
+   * consecutive topologies share most of those sets, so a topology change builds only the few new ones (a
+   * ring of 5 members takes ~10-20 ms to build). Rings are immutable: callers must not write to them.
+   */
+  static of(memberIds: readonly string[], options: RingOptions = {}): HashRing {
+    const key = `${options.virtualPoints ?? DEFAULT_VIRTUAL_POINTS}/${options.epsilon ?? DEFAULT_EPSILON}/${options.bounded !== false}/${[...memberIds].sort().join(',')}`;
+    let ring = ringCache.get(key);
+    if (ring !== undefined) {
+      ringCache.delete(key); // most recently used last
+    } else {
+      ring = new HashRing(memberIds, options);
+      if (ringCache.size >= RING_CACHE_SIZE) ringCache.delete(ringCache.keys().next().value!);
+    }
+    ringCache.set(key, ring);
+    return ring;
+  }
+
   ownerOf(slot: number): number {
     return this.owners[slot]!;
   }
@@ -173,6 +192,10 @@ function writeDecimal(bytes: Uint8Array, offset: number, value: number): number 
   for (let d = digits - 1, rest = value; d >= 0; d--, rest = (rest / 10) | 0) bytes[offset + d] = 0x30 + (rest % 10);
   return offset + digits;
 }
+
+/** Rings kept by HashRing.of (each about 40 KB for a handful of members). */
+const RING_CACHE_SIZE = 128;
+const ringCache = new Map<string, HashRing>();
 
 /** Slot → index in the sorted member list of its owner; the same for any order of `members`. */
 export function ownerTable(members: readonly string[], options: RingOptions = {}): Uint16Array {

@@ -45,7 +45,7 @@ export class Topology {
       if (!NODE_ID.test(node.id)) throw new RangeError(`node id must be 40 lower-case hex chars: ${node.id}`);
     }
     this.epoch = epoch;
-    this.ring = new HashRing(nodes.map((node) => node.id), ringOptions);
+    this.ring = HashRing.of(nodes.map((node) => node.id), ringOptions);
     this.byId = new Map(nodes.map((node) => [node.id, node]));
     this.nodes = this.ring.members.map((id) => this.byId.get(id)!);
   }
