@@ -552,4 +552,31 @@ describe('append-only file with real nodes', () => {
       await kill9(second);
     }
   }, SCENARIO_TIMEOUT_MS);
+
+  it.concurrent('a kill -9 of the `ringcache node` launcher shuts the node down cleanly: its writes are in the AOF', async () => {
+    const dir = freshDir('launcher-killed');
+    const first = await boot(dir, ['--appendonly', 'yes', '--appendfsync', 'no']);
+    for (let i = 0; i < 50; i++) expect(await first.redis.set(`lk:${i}`, `v${i}`)).toBe('OK');
+    first.redis.disconnect();
+    const alive = (pid: number): boolean => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(first.pid)).toBe(true);
+    first.node.proc.kill('SIGKILL'); // the launcher, not the node
+    const deadline = Date.now() + 10_000;
+    while (alive(first.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive(first.pid)).toBe(false);
+    killPid(first.pid); // no longer tracked
+    const second = await boot(dir, ['--appendonly', 'yes']);
+    try {
+      for (let i = 0; i < 50; i++) expect(await second.redis.get(`lk:${i}`)).toBe(`v${i}`);
+    } finally {
+      await kill9(second);
+    }
+  }, SCENARIO_TIMEOUT_MS);
 });

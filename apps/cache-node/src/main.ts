@@ -20,7 +20,24 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const node = await startNode(loaded.store, { configFile: loaded.configFile, shutdownHooks: true });
+  followLauncher(process.env['RINGCACHE_LAUNCHER_PID']);
   if (loaded.store.get('loglevel') !== 'nothing') process.stdout.write(startupBanner(loaded.store, node.addresses) + '\n');
+}
+
+/**
+ * `bin/ringcache node` runs the node in a child process (sized heap) in its own process group; if the launcher
+ * is killed outright (kill -9), nothing forwards a signal, so the node notices it was orphaned and shuts down
+ * as on SIGTERM (the append-only file written and fsync'd) rather than run on unseen.
+ */
+function followLauncher(launcherPid: string | undefined): void {
+  if (launcherPid === undefined || process.ppid !== Number(launcherPid)) return;
+  const timer = setInterval(() => {
+    if (process.ppid === Number(launcherPid)) return;
+    clearInterval(timer);
+    process.stderr.write(`ringcache: the launcher (pid ${launcherPid}) is gone; shutting down\n`);
+    process.kill(process.pid, 'SIGTERM');
+  }, 1000);
+  timer.unref();
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
