@@ -85,6 +85,8 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   // a standalone node listens first and answers -LOADING while it loads, as redis-server.
   const clustered = wanted.bus >= 0;
   if (clustered) await aof.start();
+  // Before any listener opens: a command that ran before the load would be missing from the file.
+  else server.loading = config.getBool('appendonly');
 
   if (wanted.resp > 0) {
     const transport = new RespTransport(respServerOptions(config, server, host, wanted.resp), app.get(RespDispatcher));
@@ -104,7 +106,6 @@ export async function startNode(config: ConfigStore, options: StartNodeOptions =
   // half-done boot could close the app and then let listeners that bind afterwards keep it alive.
   if (options.shutdownHooks) exitOnSignals(app);
   if (!clustered) {
-    server.loading = config.getBool('appendonly'); // from the first connection on, until the load is done
     try {
       await aof.start();
     } catch (err) {
