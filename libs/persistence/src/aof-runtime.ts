@@ -39,8 +39,6 @@ export class AofRuntime implements PersistenceHooks {
   private loadingStartedAt = 0;
   private loadingTotal = 0;
   private loadingDone = 0;
-  /** Keys and commands replayed by the last load, for the log and tests. */
-  loadedCommands = 0;
   private readonly log: (message: string) => void;
 
   constructor(
@@ -120,7 +118,6 @@ export class AofRuntime implements PersistenceHooks {
           },
         },
       );
-      this.loadedCommands = result.commands;
       this.baseSize = result.bytes;
       if (result.commands > 0) this.log(`DB loaded from append only file: ${result.commands} commands, ${result.bytes} bytes in ${Date.now() - this.loadingStartedAt} ms`);
     } finally {
@@ -318,15 +315,6 @@ export class AofRuntime implements PersistenceHooks {
       ['loading_loaded_perc', perc.toFixed(2)],
       ['loading_eta_seconds', eta],
     ];
-  }
-
-  /** For metrics: the writer's counters, undefined while the AOF is off. */
-  get writerStats(): AofWriter | undefined {
-    return this.writer;
-  }
-
-  get rewriteInProgress(): boolean {
-    return this.rewrite !== undefined;
   }
 }
 
