@@ -106,7 +106,9 @@ export const aof = {
       const delayed = (side) => runs[name][side].map((r) => r.aofDelayedFsync).filter((v) => Number.isFinite(v));
       summary[name] = { ...s, delayedFsync: { ringcache: delayed('ringcache'), redis: delayed('redis') } };
     }
-    return { command: `redis-benchmark ${benchArgs(requests).join(' ')}`, runs, summary, targets: [] };
+    const everysec = summary.everysec.ratio;
+    const targets = [{ target: 'appendfsync everysec: ringcache / redis-server SET throughput ≥ 0.8×', value: everysec, met: Number.isFinite(everysec) ? everysec >= 0.8 : undefined }];
+    return { command: `redis-benchmark ${benchArgs(requests).join(' ')}`, runs, summary, targets };
   },
   table: (r) => [
     '| appendfsync | ringcache ops/s | redis ops/s | ratio | ringcache p50 / p99 ms | redis p50 / p99 ms | aof_delayed_fsync ringcache / redis (per run) |',

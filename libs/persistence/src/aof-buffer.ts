@@ -1,3 +1,5 @@
+import { putLatin1 } from '../../protocol/src/latin1.js';
+
 /**
  * A growable byte buffer of RESP commands, as the append-only file stores them: `*<n>\r\n` then each argument
  * as `$<len>\r\n<bytes>\r\n`. Arguments are latin1 binary strings (one char per byte, as the engine keeps
@@ -26,8 +28,7 @@ export class AofBuffer {
     const buf = this.buf;
     for (let i = 0; i < args.length; i++) {
       const arg = args[i]!;
-      at = this.header(36 /* $ */, arg.length, at);
-      at += buf.latin1Write(arg, at);
+      at = putLatin1(buf, this.header(36 /* $ */, arg.length, at), arg);
       buf[at++] = 13;
       buf[at++] = 10;
     }
@@ -80,8 +81,19 @@ export class AofBuffer {
     buf[at++] = type;
     if (n < 10) {
       buf[at++] = 48 + n;
+    } else if (n < 100) {
+      buf[at++] = 48 + ((n / 10) | 0);
+      buf[at++] = 48 + (n % 10);
     } else {
-      at += buf.latin1Write(String(n), at);
+      // Digits from the end: count them first (n is a length, below 2^53).
+      let digits = 3;
+      for (let p = 1000; p <= n; p *= 10) digits++;
+      let q = n;
+      for (let d = digits - 1; d >= 0; d--) {
+        buf[at + d] = 48 + (q % 10);
+        q = Math.floor(q / 10);
+      }
+      at += digits;
     }
     buf[at++] = 13;
     buf[at++] = 10;

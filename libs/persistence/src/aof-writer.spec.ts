@@ -17,6 +17,8 @@ class FakeFs implements AofFs {
   /** Bytes the disk still accepts before ENOSPC; undefined: unlimited. */
   room: number | undefined;
   failTruncate = false;
+  /** An error the next fdatasyncSync throws. */
+  syncError: Error | undefined;
 
   text(fd = 3): string {
     return this.files.get(fd)!.toString('latin1');
@@ -43,6 +45,9 @@ class FakeFs implements AofFs {
   }
   fdatasyncSync(): void {
     this.ops.push('fdatasyncSync');
+    const error = this.syncError;
+    this.syncError = undefined;
+    if (error !== undefined) throw error;
   }
   fdatasync(_fd: number, callback: (err: NodeJS.ErrnoException | null) => void): void {
     this.ops.push('fdatasync');
@@ -192,13 +197,29 @@ describe('AofWriter fsync policies', () => {
     expect(fs.count('write')).toBe(50);
   });
 
-  it('reads the policy on every flush and tick', () => {
+  it('reads the policy on every flush that writes and on every tick', () => {
     const { fs, clock, writer } = setup('no');
     writer.propagate(0, ['SET', 'k', 'v']);
     writer.flush();
     clock.policy = 'always';
-    writer.flush(); // nothing buffered, but written and never synced
+    writer.flush(); // nothing buffered: returns at once (it runs before every connection's replies)
+    expect(fs.count('fdatasyncSync')).toBe(0);
+    writer.tick(); // written under 'no' and never synced: 'always' catches up
     expect(fs.count('fdatasyncSync')).toBe(1);
+    writer.propagate(0, ['SET', 'k', 'w']);
+    writer.flush();
+    expect(fs.ops.slice(-2)).toEqual(['write', 'fdatasyncSync']);
+  });
+
+  it("'always' retries a failed fdatasync on the next tick", () => {
+    const { fs, writer } = setup('always');
+    fs.syncError = Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+    writer.propagate(0, ['SET', 'k', 'v']);
+    writer.flush();
+    expect(writer.writeError).toBe('EIO: i/o error, fdatasync');
+    writer.tick();
+    expect(writer.writeError).toBeUndefined();
+    expect(fs.count('fdatasyncSync')).toBe(2);
   });
 
   it('reports a failing background fsync as a write error until one succeeds', () => {

@@ -130,14 +130,18 @@ export class AofWriter implements ReplicationSink {
    * with 'always', fdatasyncs it too before returning.
    */
   flush(): void {
-    if (this.closed) return;
-    if (this.buffer.length > 0 && !this.write()) return;
+    // Called before every connection's replies: with nothing buffered (all but the first call of a turn) it
+    // returns at once. What the turn wrote was synced by its first call if 'always'; a switch to 'always' with
+    // older writes not yet synced, or a failed sync, is caught up by tick().
+    if (this.buffer.length === 0 || this.closed || !this.write()) return;
     if (this.options.policy() === 'always' && this.currentSize !== this.syncedSize) this.syncNow();
   }
 
-  /** Call every ~100 ms: the 'everysec' background fsync. */
+  /** Call every ~100 ms: the 'everysec' background fsync, and 'always' catching up on unsynced writes. */
   tick(): void {
-    if (this.closed || this.options.policy() !== 'everysec' || this.currentSize === this.syncedSize) {
+    const policy = this.closed ? 'no' : this.options.policy();
+    if (policy === 'always' && this.currentSize !== this.syncedSize) this.syncNow();
+    if (policy !== 'everysec' || this.currentSize === this.syncedSize) {
       this.postponedSince = -1;
       return;
     }

@@ -1,14 +1,12 @@
 import type { Socket } from 'node:net';
 import type { Reply } from '../../engine/src/commands/reply.js';
 import { formatDouble } from '../../engine/src/commands/double-text.js';
-import './latin1.js';
+import { putLatin1 } from './latin1.js';
 
 export { formatDouble };
 
 /** RESP2/RESP3 reply encoder writing straight into one growable per-connection output Buffer. */
 
-/** Strings shorter than this are copied char by char; longer ones through latin1Write (one native call). */
-const SHORT_STRING = 48;
 /** After a flush, an output buffer grown past this is dropped for a fresh one, as Redis trims its reply buffers. */
 const KEEP_AT_MOST = 1024 * 1024;
 const CR = 13;
@@ -263,15 +261,7 @@ export class RespWriter implements Reply {
 
   /** Copies a binary string; the caller ensured room. */
   private putString(s: string): void {
-    const len = s.length;
-    if (len < SHORT_STRING) {
-      const b = this.buf;
-      let p = this.pos;
-      for (let i = 0; i < len; i++) b[p++] = s.charCodeAt(i);
-      this.pos = p;
-    } else {
-      this.pos += this.buf.latin1Write(s, this.pos, len);
-    }
+    this.pos = putLatin1(this.buf, this.pos, s);
   }
 
   /** Decimal digits of an integer; the caller ensured 21 bytes of room. */
