@@ -2,7 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import dgram from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { freePort } from './support/ports.js';
@@ -80,12 +82,14 @@ describe('ringcache dev: a 3-node cluster', () => {
   let output = '';
   let base = 0;
   let adminPort = 0;
+  /** The nodes' shared --dir: dev runs them with the AOF on, each with its own file. */
+  const dir = mkdtempSync(path.join(tmpdir(), 'ringcache-dev-'));
   const pids = (): number[] => [...output.matchAll(/^ {2}(?:node-\d+|admin): pid (\d+)/gm)].map((m) => Number(m[1]));
 
   beforeAll(async () => {
     base = await freeBasePort(NODES);
     adminPort = await freePort();
-    dev = spawn(process.execPath, [RINGCACHE, 'dev', '--nodes', String(NODES), '--base-port', String(base), '--admin-port', String(adminPort)], {
+    dev = spawn(process.execPath, [RINGCACHE, 'dev', '--nodes', String(NODES), '--base-port', String(base), '--admin-port', String(adminPort), '--appendonly', 'yes', '--dir', dir], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,6 +112,7 @@ describe('ringcache dev: a 3-node cluster', () => {
   afterAll(async () => {
     if (dev && dev.exitCode === null && dev.signalCode === null) dev.kill('SIGKILL');
     for (const pid of pids()) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('prints each process, its ports, and how to connect', async () => {
@@ -144,6 +149,16 @@ describe('ringcache dev: a 3-node cluster', () => {
     // the keys really live on different nodes: without -c, the first node redirects some of them
     const replies = await Promise.all(keys.map((key) => cli(base, 'get', key)));
     expect(replies.filter((r) => r.includes('MOVED')).length).toBeGreaterThan(0);
+  });
+
+  it('gives each node its own append-only file in the shared dir (appendonly-<port>.aof)', async () => {
+    expect(await cli(base, '-c', 'set', 'dev:aof', 'logged')).toBe('OK');
+    const files = Array.from({ length: NODES }, (_, i) => `appendonly-${base + i}.aof`);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.aof')).sort()).toEqual(files);
+    for (let i = 0; i < NODES; i++) expect(await cli(base + i, 'config', 'get', 'appendfilename')).toBe(`appendfilename\n${files[i]}`);
+    // The key's owner logged it (its replicas too, through their own files).
+    const logged = files.filter((name) => readFileSync(path.join(dir, name), 'latin1').includes('$7\r\ndev:aof\r\n$6\r\nlogged'));
+    expect(logged.length).toBeGreaterThanOrEqual(1);
   });
 
   it('stops every child on SIGTERM, leaving no process behind', async () => {
