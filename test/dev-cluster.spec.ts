@@ -7,6 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { waitFor } from './support/clusters.js';
 import { freePort } from './support/ports.js';
 import { ROOT } from './support/processes.js';
 
@@ -155,6 +156,9 @@ describe('ringcache dev: a 3-node cluster', () => {
     expect(await cli(base, '-c', 'set', 'dev:aof', 'logged')).toBe('OK');
     const files = Array.from({ length: NODES }, (_, i) => `appendonly-${base + i}.aof`);
     expect(readdirSync(dir).filter((name) => name.endsWith('.aof')).sort()).toEqual(files);
+    // ... and its own cluster config file (the saved ring, for a restart of the whole cluster).
+    await waitFor(() => readdirSync(dir).filter((name) => name.endsWith('.conf')).length === NODES, 5000, 'every node to save its ring');
+    expect(readdirSync(dir).filter((name) => name.endsWith('.conf')).sort()).toEqual(Array.from({ length: NODES }, (_, i) => `nodes-${base + i}.conf`));
     for (let i = 0; i < NODES; i++) expect(await cli(base + i, 'config', 'get', 'appendfilename')).toBe(`appendfilename\n${files[i]}`);
     // The key's owner logged it (its replicas too, through their own files).
     const logged = files.filter((name) => readFileSync(path.join(dir, name), 'latin1').includes('$7\r\ndev:aof\r\n$6\r\nlogged'));

@@ -10,6 +10,7 @@ import { Engine } from '../../engine/src/engine.js';
 import { CLUSTER_DISABLED, clusterCommands } from './cluster-command.js';
 import { CLUSTERDOWN_ERROR, CLUSTERDOWN_READONLY_ERROR, ClusterState, type ClusterStateOptions } from './cluster-state.js';
 import { Membership, type GossipMessage, type MemberInfo } from './membership.js';
+import { COLD_START_TRYAGAIN } from './restore.js';
 import { CROSSSLOT_ERROR } from './routing.js';
 import { SLOT_COUNT, keySlot } from './slots.js';
 import type { Topology } from './topology.js';
@@ -332,3 +333,61 @@ describe('CLUSTER', () => {
   });
 });
 
+
+describe('ClusterState during a cold start', () => {
+  const spec = (name: string) => table.lookup(name)!;
+
+  it('answers keyed commands with TRYAGAIN, whoever owns the slot, runs keyless ones, and recovers', () => {
+    const { state, learn, run } = cluster();
+    learn([member(2), member(3)], 1);
+    const mine = keyOwnedBy(state.topology, member(1).id);
+    const theirs = keyOwnedBy(state.topology, member(1).id, true);
+    const owner = state.topology.ownerOfSlot(keySlot(theirs));
+    const moved = `-MOVED ${keySlot(theirs)} ${owner.host}:${owner.port}`;
+    expect(COLD_START_TRYAGAIN).toMatch(/^TRYAGAIN /);
+    expect(state.coldStartSettling).toBe(false);
+    state.setColdStart(true);
+    expect(state.coldStartSettling).toBe(true);
+    expect(run('SET', mine, 'v')).toBe(`-${COLD_START_TRYAGAIN}`);
+    expect(run('GET', mine)).toBe(`-${COLD_START_TRYAGAIN}`);
+    expect(run('GET', theirs)).toBe(`-${COLD_START_TRYAGAIN}`);
+    expect(run('MGET', 'a', 'b')).toBe(`-${CROSSSLOT_ERROR}`); // not a slot of any table: still CROSSSLOT
+    expect(run('PING')).toBe('+PONG');
+    expect(run('DBSIZE')).toBe(0); // the refused SET did not run
+    expect(state.check(spec('get'), ['GET', mine], false, false)).toBe(COLD_START_TRYAGAIN);
+    expect(state.check(spec('set'), ['SET', theirs, 'v'], true, true)).toBe(COLD_START_TRYAGAIN);
+    expect(state.check(spec('ping'), ['PING'], false, false)).toBeUndefined();
+    expect(state.checkTransaction([{ spec: spec('get'), args: ['GET', mine] }], false)).toBe(COLD_START_TRYAGAIN);
+    expect(state.checkTransaction([{ spec: spec('ping'), args: ['PING'] }], false)).toBeUndefined();
+    state.setColdStart(false);
+    expect(state.coldStartSettling).toBe(false);
+    expect(run('GET', mine)).toBeNull();
+    expect(run('SET', mine, 'v')).toBe('+OK');
+    expect(run('GET', theirs)).toBe(moved);
+    expect(state.check(spec('get'), ['GET', mine], false, false)).toBeUndefined();
+  });
+
+  it('answers TRYAGAIN rather than CLUSTERDOWN while settling without a majority', () => {
+    const { state, learn, run } = cluster();
+    learn([member(2, 'failed'), member(3, 'failed')], 3);
+    expect(state.ok).toBe(false);
+    state.setColdStart(true);
+    expect(run('GET', 'k')).toBe(`-${COLD_START_TRYAGAIN}`);
+    state.setColdStart(false);
+    expect(run('GET', 'k')).toBe(`-${CLUSTERDOWN_ERROR}`);
+  });
+
+  it('awaitPeers: a member alone is down until a peer answers; one that knows peers stays up', () => {
+    const alone = cluster();
+    expect(alone.state.ok).toBe(true);
+    alone.state.awaitPeers();
+    expect(alone.state.ok).toBe(false);
+    expect(alone.run('GET', 'k')).toBe(`-${CLUSTERDOWN_ERROR}`);
+    alone.learn([member(2)], 1);
+    expect(alone.state.ok).toBe(true);
+    const known = cluster();
+    known.learn([member(2)], 1);
+    known.state.awaitPeers();
+    expect(known.state.ok).toBe(true);
+  });
+});

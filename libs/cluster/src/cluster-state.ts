@@ -8,6 +8,7 @@ import type { ClusterGate, QueuedCommand } from '../../engine/src/commands/clust
 import type { MemberInfo, Membership } from './membership.js';
 import type { RingOptions } from './ring.js';
 import { heirTable, replicaTable } from './replicas.js';
+import { COLD_START_TRYAGAIN } from './restore.js';
 import { CROSSSLOT_ERROR, CROSS_SLOT, NO_KEYS, commandSlot, movedError } from './routing.js';
 import { SLOT_COUNT } from './slots.js';
 import { Topology, type ClusterNode } from './topology.js';
@@ -56,6 +57,8 @@ export class ClusterState implements ClusterGate {
   private checkedArgs: readonly string[] | undefined;
   private checkedSlot = NO_KEYS;
   private serving = true;
+  /** A whole-cluster cold start is still settling (restore.ts): keyed commands get TRYAGAIN. */
+  private coldStart = false;
   /** Whether this node holds a slot as a replica (setReplicaPredicate); undefined without replication. */
   private replicates: ((slot: number) => boolean) | undefined = undefined;
 
@@ -159,6 +162,25 @@ export class ClusterState implements ClusterGate {
     this.replicates = predicate;
   }
 
+  /**
+   * While a cold start from the members' files settles (restore.ts), the ring changes as members enter it one
+   * by one and no slot has its final owner yet: keyed commands get TRYAGAIN, which cluster clients retry.
+   */
+  setColdStart(settling: boolean): void {
+    this.coldStart = settling;
+  }
+
+  get coldStartSettling(): boolean {
+    return this.coldStart;
+  }
+
+  /** Joining through addresses learnt after construction (a restoring member's saved ring): down until one answers. */
+  awaitPeers(): void {
+    if (this.knownCount > 1) return;
+    this.joining = true;
+    this.majority = false;
+  }
+
   check(spec: CommandSpec, args: readonly string[], write: boolean, readOnly: boolean): string | undefined {
     const slot = commandSlot(spec, args);
     this.checkedArgs = args;
@@ -186,6 +208,7 @@ export class ClusterState implements ClusterGate {
    * READONLY client's read of a slot this node replicates is served here, as Redis serves it on a replica.
    */
   private admit(slot: number, write: boolean, readOnly: boolean): string | undefined {
+    if (this.coldStart) return COLD_START_TRYAGAIN;
     if (!this.majority && (!this.options.allowReadsWhenDown || write)) {
       return this.options.allowReadsWhenDown ? CLUSTERDOWN_READONLY_ERROR : CLUSTERDOWN_ERROR;
     }

@@ -202,3 +202,35 @@ describe('decodeGossip', () => {
     expect(encodeGossip(sync(Math.ceil(MAX_SYNC_MEMBERS * 1.1))).length).toBeGreaterThan(MAX_DATAGRAM_BYTES);
   });
 });
+
+describe('decodeGossip, restoreEpoch', () => {
+  const restoring = (restoreEpoch: unknown): Record<string, unknown> => ({ ...record({ syncing: true }), restoreEpoch });
+  const ping = (from: unknown, updates: unknown[] = []): Buffer => Buffer.from(JSON.stringify({ from, epoch: 7, type: 'ping', seq: 1, updates }));
+
+  it('round-trips restoreEpoch in the sender, updates and a full sync', () => {
+    const from = record({ syncing: true, restoreEpoch: 12 });
+    const other = record({ id: 'b'.repeat(40), restoreEpoch: 0 });
+    const messages: GossipMessage[] = [
+      { from, epoch: 12, type: 'ping', seq: 1, updates: [other] },
+      { from, epoch: 12, type: 'sync', members: [from, other, record({ id: 'c'.repeat(40) })], reply: false },
+    ];
+    for (const message of messages) expect(decodeGossip(encodeGossip(message))).toEqual(message);
+    const decoded = decodeGossip(encodeGossip(messages[0]!))!;
+    expect(decoded.from.restoreEpoch).toBe(12);
+    expect((decoded as { updates: MemberInfo[] }).updates[0]!.restoreEpoch).toBe(0);
+    expect('restoreEpoch' in (decodeGossip(encodeGossip({ from: record(), epoch: 0, type: 'leave' }))!.from)).toBe(false);
+  });
+
+  it.each([
+    ['negative', -1],
+    ['fractional', 1.5],
+    ['a string', '3'],
+    ['unsafe', 2 ** 60],
+    ['null', null],
+    ['a boolean', true],
+  ])('rejects a restoreEpoch that is %s, in the sender or in an update', (_case, value) => {
+    expect(decodeGossip(ping(restoring(value)))).toBeUndefined();
+    expect(decodeGossip(ping(record(), [restoring(value)]))).toBeUndefined();
+    expect(decodeGossip(ping(record(), [restoring(3)]))).toBeDefined(); // the same message with a valid one passes
+  });
+});

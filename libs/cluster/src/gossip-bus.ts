@@ -194,13 +194,15 @@ const STATES: ReadonlySet<unknown> = new Set<MemberState>(['alive', 'suspect', '
 
 function member(value: unknown): MemberInfo | undefined {
   if (!isRecord(value)) return undefined;
-  const { id, host, port, busPort, incarnation, state, syncing, leaving, quorum } = value;
+  const { id, host, port, busPort, incarnation, state, syncing, leaving, quorum, restoreEpoch } = value;
   if (!isId(id) || !isHost(host) || !isPort(port) || !isPort(busPort) || !isCount(incarnation) || !STATES.has(state)) return undefined;
   if ([syncing, leaving, quorum].some((flag) => flag !== undefined && flag !== true)) return undefined;
+  if (restoreEpoch !== undefined && !isCount(restoreEpoch)) return undefined;
   const record: MemberInfo = { id, host, port, busPort, incarnation, state: state as MemberState };
   if (syncing === true) record.syncing = true;
   if (leaving === true) record.leaving = true;
   if (quorum === true) record.quorum = true;
+  if (restoreEpoch !== undefined) record.restoreEpoch = restoreEpoch;
   return record;
 }
 

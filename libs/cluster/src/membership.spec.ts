@@ -333,3 +333,110 @@ describe('Membership, 100 members on a simulated network with 1-20 ms delay and 
     console.log(`100-node sim: converged in ${convergedIn} ms simulated, kill detected by all in ${detectedIn} ms simulated, ${realMs} ms real, ${net.sentCount} messages, ${net.lostCount} lost`);
   });
 });
+
+describe('Membership, restoring from its own files (cold start)', () => {
+  const restoreEpochOf = (node: Membership, id: string): number | undefined => node.members().find((m) => m.id === id)?.restoreEpoch;
+  const recordOf = (node: Membership, id: string): MemberInfo => node.members().find((m) => m.id === id)!;
+
+  /** Nodes 0..count-1, each restoring the table of `epoch`, joining through node 0 and gossiping for a while. */
+  function restoringCluster(count: number, epoch: number): SimCluster {
+    const cluster = new SimCluster();
+    for (let i = 0; i < count; i++) cluster.start(i).restoreFrom(epoch);
+    for (let i = 1; i < count; i++) cluster.node(i).join([{ host: '127.0.0.1', busPort: 17000 }]);
+    cluster.flush();
+    cluster.run(10_000);
+    return cluster;
+  }
+
+  it('adoptEpoch raises the epoch and never lowers it', () => {
+    const node = new SimCluster().start(0);
+    expect(node.epoch).toBe(0);
+    node.adoptEpoch(10);
+    expect(node.epoch).toBe(10);
+    node.adoptEpoch(4);
+    expect(node.epoch).toBe(10);
+  });
+
+  it('restoreFrom makes the member syncing with restoreEpoch, and adopts the epoch without lowering it', () => {
+    const node = new SimCluster().start(0);
+    node.restoreFrom(12);
+    expect(node.syncing).toBe(true);
+    expect(node.epoch).toBe(12);
+    expect(recordOf(node, 'node-0')).toMatchObject({ syncing: true, restoreEpoch: 12, incarnation: 1 });
+    const later = new SimCluster().start(1);
+    later.adoptEpoch(20);
+    later.restoreFrom(12);
+    expect(later.epoch).toBe(20);
+    expect(restoreEpochOf(later, 'node-1')).toBe(12);
+  });
+
+  it('gossips restoreEpoch: every member sees the others restoring', () => {
+    const cluster = restoringCluster(3, 5);
+    for (let viewer = 0; viewer < 3; viewer++) {
+      for (let i = 0; i < 3; i++) expect(recordOf(cluster.node(viewer), `node-${i}`)).toMatchObject({ state: 'alive', syncing: true, restoreEpoch: 5 });
+    }
+    expect(cluster.sent.every((m) => m.from.restoreEpoch === 5)).toBe(true);
+  });
+
+  it('endRestore drops restoreEpoch with a higher incarnation, and the others learn it through gossip', () => {
+    const cluster = restoringCluster(3, 5);
+    const node = cluster.node(0);
+    node.serve();
+    cluster.flush();
+    const served = recordOf(node, 'node-0').incarnation;
+    cluster.partition([0], [2]); // node 2 misses the announcement: it learns the change from gossip later
+    node.endRestore();
+    const self = recordOf(node, 'node-0');
+    expect(self.restoreEpoch).toBeUndefined();
+    expect('restoreEpoch' in self).toBe(false);
+    expect(self.syncing).toBeUndefined();
+    expect(self.incarnation).toBe(served + 1);
+    node.endRestore(); // no longer restoring: nothing to announce
+    expect(recordOf(node, 'node-0').incarnation).toBe(served + 1);
+    cluster.flush();
+    expect(recordOf(cluster.node(1), 'node-0')).toMatchObject({ incarnation: served + 1, state: 'alive' });
+    expect(restoreEpochOf(cluster.node(1), 'node-0')).toBeUndefined();
+    expect(restoreEpochOf(cluster.node(2), 'node-0')).toBe(5);
+    cluster.heal();
+    cluster.run(5000);
+    for (const viewer of [1, 2]) {
+      expect(recordOf(cluster.node(viewer), 'node-0')).toMatchObject({ incarnation: served + 1, state: 'alive' });
+      expect(restoreEpochOf(cluster.node(viewer), 'node-0')).toBeUndefined();
+      expect(restoreEpochOf(cluster.node(viewer), 'node-1')).toBe(5); // the others still restore
+    }
+  });
+
+  describe('a verdict about a member that restores', () => {
+    const verdict = (node: Membership, state: MemberState, quorum: boolean): void => {
+      const about = { ...recordOf(node, 'node-0'), state, ...(quorum ? { quorum: true } : {}) };
+      const from: MemberInfo = { id: 'node-1', host: '127.0.0.1', port: 7001, busPort: 17001, incarnation: 1, state: 'alive' };
+      node.receive(from, { type: 'ping', seq: 1, epoch: 9, from, updates: [about] });
+    };
+
+    it.each(['failed', 'left'] as MemberState[])('a quorum %s verdict clears restoreEpoch and keeps it syncing', (state) => {
+      const node = new SimCluster().start(0);
+      node.restoreFrom(5);
+      verdict(node, state, true);
+      const self = recordOf(node, 'node-0');
+      expect(self).toMatchObject({ state: 'alive', syncing: true, incarnation: 2 });
+      expect(self.restoreEpoch).toBeUndefined();
+    });
+
+    it('a quorum failed verdict about a member that already served from its files sends it back to syncing, restoreEpoch cleared', () => {
+      const node = new SimCluster().start(0);
+      node.restoreFrom(5);
+      node.serve();
+      expect(node.syncing).toBe(false);
+      verdict(node, 'failed', true);
+      expect(node.syncing).toBe(true);
+      expect(restoreEpochOf(node, 'node-0')).toBeUndefined();
+    });
+
+    it('a minority verdict is only refuted: the member keeps restoring', () => {
+      const node = new SimCluster().start(0);
+      node.restoreFrom(5);
+      verdict(node, 'failed', false);
+      expect(recordOf(node, 'node-0')).toMatchObject({ state: 'alive', syncing: true, restoreEpoch: 5, incarnation: 2 });
+    });
+  });
+});

@@ -28,6 +28,12 @@ export interface MemberInfo {
    * verdict is only refuted.
    */
   quorum?: boolean;
+  /**
+   * Starting from its own files at a whole-cluster cold start (docs/persistence.md): the epoch of the table it
+   * last saved. Set only by the member itself: while it is syncing (restoring) and after it served from its
+   * file, until the cold start ends.
+   */
+  restoreEpoch?: number;
 }
 
 export interface BusAddress {
@@ -109,6 +115,7 @@ function copy(member: MemberInfo): MemberInfo {
   if (member.syncing === true) record.syncing = true;
   if (member.leaving === true) record.leaving = true;
   if (member.quorum === true && (state === 'failed' || state === 'left')) record.quorum = true;
+  if (member.restoreEpoch !== undefined) record.restoreEpoch = member.restoreEpoch;
   return record;
 }
 
@@ -254,6 +261,32 @@ export class Membership {
     if (this.self.syncing !== true || this.self.state === 'left') return;
     delete this.self.syncing;
     this.announceSelf(true);
+  }
+
+  /**
+   * Before start, with the table this member saved last (its epoch): epochs go on from there, so a file saved
+   * later always carries a higher epoch than one saved before, across restarts of the whole cluster.
+   */
+  adoptEpoch(epoch: number): void {
+    if (epoch > this.currentEpoch) this.setEpoch(epoch);
+  }
+
+  /**
+   * Before start: this member restores its slots from its own files (a cold start of the cluster). It starts
+   * syncing, announcing `restoreEpoch`, the epoch of the table it saved; endRestore() clears it.
+   */
+  restoreFrom(epoch: number): void {
+    this.adoptEpoch(epoch);
+    this.self.syncing = true;
+    this.self.restoreEpoch = epoch;
+    this.dirty();
+  }
+
+  /** The cold start is over for this member (it served from its files, or gave up restoring): told to every member. */
+  endRestore(): void {
+    if (this.self.restoreEpoch === undefined) return;
+    delete this.self.restoreEpoch;
+    this.announceSelf(false);
   }
 
   /**
@@ -525,7 +558,10 @@ export class Membership {
     if (!supersedes(update, this.self)) return;
     // A majority's verdict (failed, or forgotten) means the cluster moved our slots on: what we hold is stale,
     // so we come back as a syncing member and copy our slots from their current owners first.
-    if ((update.state === 'failed' || update.state === 'left') && update.quorum === true) this.self.syncing = true;
+    if ((update.state === 'failed' || update.state === 'left') && update.quorum === true) {
+      this.self.syncing = true;
+      delete this.self.restoreEpoch; // its files are stale too: the cluster served its slots without it
+    }
     this.self.incarnation = update.incarnation + 1;
     this.broadcasts.set(this.self.id, 0);
     this.refuted = true;

@@ -4,6 +4,7 @@
  * and stops it (announcing the leave) when the node shuts down.
  */
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { ConfigStore } from '../../../../libs/engine/src/commands/config-store.js';
 import type { ServerState } from '../../../../libs/engine/src/commands/server-state.js';
 import type { CommandTable } from '../../../../libs/engine/src/commands/command-table.js';
@@ -15,6 +16,7 @@ import { splitAddress } from '../../../../libs/cluster/src/address.js';
 import { SLOT_COUNT, keySlot } from '../../../../libs/cluster/src/slots.js';
 import type { Topology } from '../../../../libs/cluster/src/topology.js';
 import { TOPOLOGY_CHANNEL, topologyMessage } from '../../../../libs/cluster/src/topology-push.js';
+import { readSavedRing, writeSavedRing } from './nodes-file.js';
 import { ReplicationRuntime } from './replication-runtime.js';
 
 /** Most time a graceful leave waits for the next owners to copy this node's slots. */
@@ -54,6 +56,8 @@ export class ClusterRuntime {
   private readonly seeds: BusAddress[];
   replication: ReplicationRuntime | undefined;
   private leaving: Promise<void> | undefined;
+  /** Epoch and members of the ring saved last (saveRing writes only when they change). */
+  private savedKey: string | undefined;
 
   constructor(
     private readonly config: ConfigStore,
@@ -92,6 +96,7 @@ export class ClusterRuntime {
     engine.keyspace.countKeysByHashSlot(keySlot, SLOT_COUNT);
     server.cluster = this.state;
     this.replication = new ReplicationRuntime(this.config, this.state, this.membership, engine, server, table);
+    const joinThrough = [...this.seeds, ...this.prepareRestore(engine, server, this.replication)];
     this.replication.start();
     let published = this.state.topology;
     this.state.onTopology((topology) => {
@@ -99,9 +104,52 @@ export class ClusterRuntime {
       published = topology;
       server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology));
     });
+    this.state.onTopology((topology) => this.saveRing(server, topology));
+    // Also when a cold start ends (no new table then): the file then carries the epoch the cluster is at.
+    this.membership.onChange(() => this.saveRing(server, this.state.topology));
     this.state.leaveHandler = () => void this.leave();
     await this.bus.start(this.membership);
-    if (this.seeds.length > 0) this.membership.join(this.seeds);
+    if (joinThrough.length > 0) this.membership.join(joinThrough);
+  }
+
+  /** `<dir>/<cluster-config-file>`: the ring this member last belonged to (nodes-file.ts). */
+  private get savedRingPath(): string {
+    return join(this.config.get('dir'), this.config.get('cluster-config-file'));
+  }
+
+  /**
+   * With the append-only file on: epochs go on from the saved ring's, and if this node loaded keys and the
+   * saved ring lists it, it restores (libs/cluster/src/restore.ts) and joins through the saved members too.
+   * Returns their bus addresses (none when not restoring).
+   */
+  private prepareRestore(engine: Engine, server: ServerState, replication: ReplicationRuntime): BusAddress[] {
+    if (server.persistence?.enabled !== true) return [];
+    const saved = readSavedRing(this.savedRingPath);
+    const self = this.state.self;
+    if (saved === undefined || saved.self !== self.id) return [];
+    this.membership.adoptEpoch(saved.epoch);
+    if (!saved.members.some((member) => member.id === self.id) || engine.keyspace.totalKeys() === 0) return [];
+    const others = saved.members.filter((member) => member.id !== self.id);
+    this.membership.restoreFrom(saved.epoch);
+    replication.restoreFrom(saved.epoch, new Set(others.map((member) => member.id)), this.config.getNumber('cluster-restore-timeout'));
+    if (others.length > 0) this.state.awaitPeers();
+    return others.map(({ host, busPort }) => ({ host, busPort }));
+  }
+
+  /**
+   * Saves the ring at each change while the append-only file is on, except during a cold start (its rings are
+   * partial while members enter one by one: the saved ring stays the one being restored).
+   */
+  private saveRing(server: ServerState, topology: Topology): void {
+    if (server.persistence?.enabled !== true || this.replication?.restoring === true) return;
+    const key = `${topology.epoch} ${topology.nodes.map((node) => node.id).join(' ')}`;
+    if (key === this.savedKey) return;
+    this.savedKey = key;
+    try {
+      writeSavedRing(this.savedRingPath, { self: this.state.self.id, epoch: topology.epoch, members: topology.nodes });
+    } catch (err) {
+      process.stderr.write(`ringcache: cannot save the cluster config file ${this.savedRingPath}: ${(err as Error).message}\n`);
+    }
   }
 
   /** Keys deleted because this node neither owns nor copies their slot any more. */

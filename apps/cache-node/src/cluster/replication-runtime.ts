@@ -28,6 +28,7 @@ import type { Engine } from '../../../../libs/engine/src/engine.js';
 import { snapshotSlot } from '../../../../libs/engine/src/snapshot.js';
 import type { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
 import type { Membership } from '../../../../libs/cluster/src/membership.js';
+import { coldStartOpen, restoreDecision } from '../../../../libs/cluster/src/restore.js';
 import { commandSlot } from '../../../../libs/cluster/src/routing.js';
 import { PrimaryLink } from '../../../../libs/replication/src/primary-link.js';
 import type { StreamCopy } from '../../../../libs/replication/src/applied-history.js';
@@ -45,6 +46,17 @@ const HANDOVER_GRACE_MS = 2000;
 const KEPT_STREAM_MS = 5 * 60_000;
 /** Failed primaries' streams kept at most (each holds up to repl-backlog-size of args). */
 const KEPT_STREAMS = 4;
+
+/** A cold start from this node's files (libs/cluster/src/restore.ts): the saved ring's epoch, its other members, until when to wait. */
+interface Restore {
+  readonly epoch: number;
+  readonly expected: ReadonlySet<string>;
+  readonly deadline: number;
+  /** cluster-restore-timeout; the cold start closes at deadline + timeoutMs whatever happens. */
+  readonly timeoutMs: number;
+  timer: NodeJS.Timeout | undefined;
+  checkQueued: boolean;
+}
 
 /** A failed primary's stream as this node's link applied it, and this node's offset when it was taken over. */
 interface KeptStream extends InheritedStream {
@@ -72,6 +84,8 @@ export class ReplicationRuntime implements ReplicationHooks {
   private detachStream: (() => void) | undefined;
   /** Keys deleted because this node neither owns nor copies their slot any more. */
   droppedKeys = 0;
+  /** Restoring this node's slots from its own files at a whole-cluster cold start; undefined otherwise. */
+  private restore: Restore | undefined;
 
   constructor(
     private readonly config: ConfigStore,
@@ -98,6 +112,20 @@ export class ReplicationRuntime implements ReplicationHooks {
     this.applyCtx = { engine, keyspace: engine.keyspace, server, client: session, reply: new DiscardReply() };
   }
 
+  /**
+   * Before start(): serve the slots the ring gives this node from what it loaded, not from their current
+   * owners, if the whole cluster is starting from its files (restore.ts): `epoch` and `expected` (the other
+   * members) come from the saved ring; the membership was set restoring (Membership.restoreFrom).
+   */
+  restoreFrom(epoch: number, expected: ReadonlySet<string>, timeoutMs: number): void {
+    this.restore = { epoch, expected, deadline: Date.now() + timeoutMs, timeoutMs, timer: undefined, checkQueued: false };
+  }
+
+  /** Whether this node is still restoring from its files, or settling the cold start after serving from them. */
+  get restoring(): boolean {
+    return this.restore !== undefined;
+  }
+
   /** Captures writes, serves PSYNC, and follows the topology from now on. */
   start(): void {
     this.detachStream = attachSink(this.engine, this.server, this.primaryStream);
@@ -109,6 +137,13 @@ export class ReplicationRuntime implements ReplicationHooks {
       this.primaryStream.log.resize(this.backlogBytes);
     });
     this.state.onTopology(() => this.reconcile());
+    const restore = this.restore;
+    if (restore !== undefined) {
+      this.membership.onChange(() => this.queueRestoreCheck());
+      // Gossip brings most changes; the timeouts are noticed within a quarter of a second.
+      restore.timer = setInterval(() => this.queueRestoreCheck(), 250);
+      restore.timer.unref();
+    }
     this.reconcile();
     this.ticker = setInterval(() => this.primaryStream.tick(Date.now(), this.timeoutMs()), TICK_MS);
     this.ticker.unref();
@@ -178,6 +213,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   stop(): void {
     this.stopped = true;
+    clearInterval(this.restore?.timer);
     this.detachStream?.();
     clearInterval(this.ticker);
     this.state.setReplicaPredicate(undefined);
@@ -270,6 +306,11 @@ export class ReplicationRuntime implements ReplicationHooks {
   /** Decides the links and their slots for the current topology, drops keys nobody asked this node to keep. */
   private reconcile(): void {
     if (this.stopped) return;
+    if (this.restore !== undefined) {
+      // Restoring, or settling the cold start: keep everything loaded, copy nothing until the final ring.
+      this.queueRestoreCheck();
+      return;
+    }
     const current = this.state.topology;
     const target = this.state.target;
     const owned = this.owned();
@@ -428,10 +469,71 @@ export class ReplicationRuntime implements ReplicationHooks {
    * A syncing node whose links have all caught up enters the ring once the other members the next table gives
    * slots to (the ring's load bound also moves a few between serving members) hold them too.
    */
+  // ---- cold start from this node's files ----
+
+  /** Decides on the next turn (membership and topology listeners call in while a change is being applied). */
+  private queueRestoreCheck(): void {
+    const restore = this.restore;
+    if (restore === undefined || restore.checkQueued || this.stopped) return;
+    restore.checkQueued = true;
+    setImmediate(() => {
+      restore.checkQueued = false;
+      this.restoreCheck();
+    });
+  }
+
+  private restoreCheck(): void {
+    const restore = this.restore;
+    if (restore === undefined || this.stopped || this.restore !== restore) return;
+    const members = this.membership.members();
+    if (members.find((member) => member.id === this.selfId)?.restoreEpoch === undefined) {
+      // A majority declared this node failed meanwhile (Membership.refute): its file is stale, it syncs.
+      this.endRestore();
+      return;
+    }
+    const timedOut = Date.now() >= restore.deadline;
+    if (this.membership.syncing) {
+      if (this.state.awaitingSeeds) return; // nobody answered yet: never serve alone from a file
+      const decision = restoreDecision(this.selfId, restore.epoch, restore.expected, members, timedOut);
+      if (decision === 'serve') {
+        this.state.setColdStart(true);
+        process.stderr.write(`ringcache: serving this node's slots from its append-only file (cold start of the cluster saved at epoch ${restore.epoch})\n`);
+        this.membership.serve();
+      } else if (decision === 'abandon') {
+        process.stderr.write('ringcache: not restoring from the append-only file: the cluster kept running or a member saved a later ring; copying this node\'s slots from their owners\n');
+        this.endRestore();
+      }
+      return;
+    }
+    const expired = Date.now() >= restore.deadline + restore.timeoutMs;
+    if (coldStartOpen(this.selfId, restore.epoch, restore.expected, members, timedOut, expired)) {
+      this.state.setColdStart(true);
+      return;
+    }
+    this.endRestore();
+  }
+
+  /** The cold start is over for this node: announce it, and copy and drop as the ring says from now on. */
+  private endRestore(): void {
+    const restore = this.restore;
+    if (restore === undefined) return;
+    clearInterval(restore.timer);
+    this.restore = undefined;
+    this.state.setColdStart(false);
+    this.membership.endRestore();
+    this.reconcile();
+  }
+
   private checkServe(): void {
     if (!this.membership.syncing || this.stopped || this.serveCheck !== undefined) return;
     if (this.state.awaitingSeeds) return; // no cluster seen yet (seeds not answering)
     for (const link of this.links.values()) if (!link.caughtUp) return;
+    if (!this.state.hasServingMembers && this.othersRestoring()) {
+      // A new cluster's members serve at once, having nothing to copy; but while members restore from their
+      // files (a cold start), this one waits for them to serve and copies its slots from them.
+      setTimeout(() => this.checkServe(), 200).unref();
+      return;
+    }
     this.serveCheck = this.targetCopiesHeld().then(
       (held) => {
         this.serveCheck = undefined;
@@ -443,6 +545,14 @@ export class ReplicationRuntime implements ReplicationHooks {
         if (!this.stopped) setTimeout(() => this.checkServe(), 200).unref();
       },
     );
+  }
+
+  /** Some other live member is restoring its slots from its files (syncing, with a restore epoch). */
+  private othersRestoring(): boolean {
+    for (const member of this.membership.members()) {
+      if (member.id !== this.selfId && (member.state === 'alive' || member.state === 'suspect') && member.syncing === true && member.restoreEpoch !== undefined) return true;
+    }
+    return false;
   }
 
   /** Sends one command to another member (its RESP port); set by the cluster module (peer connections). */
