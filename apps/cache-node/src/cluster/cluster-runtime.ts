@@ -56,6 +56,8 @@ export class ClusterRuntime {
   private readonly seeds: BusAddress[];
   replication: ReplicationRuntime | undefined;
   private leaving: Promise<void> | undefined;
+  /** leave() was called: the saved ring is no longer updated. */
+  private left = false;
   /** Epoch and members of the ring saved last (saveRing writes only when they change). */
   private savedKey: string | undefined;
 
@@ -105,8 +107,12 @@ export class ClusterRuntime {
       server.pubsub.publish(TOPOLOGY_CHANNEL, topologyMessage(topology));
     });
     this.state.onTopology((topology) => this.saveRing(server, topology));
-    // Also when a cold start ends (no new table then): the file then carries the epoch the cluster is at.
+    // Also when a cold start ends (no new table then): the file then carries the epoch the cluster is at; and
+    // when CONFIG SET turns the AOF on.
     this.membership.onChange(() => this.saveRing(server, this.state.topology));
+    this.config.onChange((name) => {
+      if (name === 'appendonly') this.saveRing(server, this.state.topology, true);
+    });
     this.state.leaveHandler = () => void this.leave();
     await this.bus.start(this.membership);
     if (joinThrough.length > 0) this.membership.join(joinThrough);
@@ -138,12 +144,15 @@ export class ClusterRuntime {
 
   /**
    * Saves the ring at each change while the append-only file is on, except during a cold start (its rings are
-   * partial while members enter one by one: the saved ring stays the one being restored).
+   * partial while members enter one by one: the saved ring stays the one being restored) and once leaving.
    */
-  private saveRing(server: ServerState, topology: Topology): void {
+  private saveRing(server: ServerState, topology: Topology, always = false): void {
     if (server.persistence?.enabled !== true || this.replication?.restoring === true) return;
+    // Leaving (a graceful stop): the saved ring stays the last one with this member in it, so a whole cluster
+    // stopped with SIGTERM restores too. Members that stay save the rings after it, with later epochs.
+    if (this.left) return;
     const key = `${topology.epoch} ${topology.nodes.map((node) => node.id).join(' ')}`;
-    if (key === this.savedKey) return;
+    if (key === this.savedKey && !always) return;
     this.savedKey = key;
     try {
       writeSavedRing(this.savedRingPath, { self: this.state.self.id, epoch: topology.epoch, members: topology.nodes });
@@ -174,6 +183,8 @@ export class ClusterRuntime {
 
   /** The graceful leave itself (also CLUSTER LEAVE's, which leaves the process running); once. */
   leave(): Promise<void> {
+    this.left = true; // before the IIFE runs: its first steps already notify saveRing
+    this.replication?.freeze();
     this.leaving ??= (async () => {
       // The members the table without this node gives its slots to copy them first, and catch up on every
       // write this node acknowledged; then the leave hands the slots over.

@@ -86,6 +86,8 @@ export class ReplicationRuntime implements ReplicationHooks {
   droppedKeys = 0;
   /** Restoring this node's slots from its own files at a whole-cluster cold start; undefined otherwise. */
   private restore: Restore | undefined;
+  /** Leaving: the keyspace (and the append-only file) stays as it is, whatever the ring does meanwhile. */
+  private frozen = false;
 
   constructor(
     private readonly config: ConfigStore,
@@ -191,6 +193,17 @@ export class ReplicationRuntime implements ReplicationHooks {
       if (link === undefined || !link.streams(slot) || link.ackOffset < offset) return false;
     }
     return true;
+  }
+
+  /**
+   * A graceful leave began: stop following the ring. As the other members leave too (a whole cluster stopped
+   * with SIGTERM), the ring would otherwise give their slots to this node and take its own away, and the keys it
+   * dropped would go into its append-only file as DELs: it keeps its keyspace and file as they are, so a
+   * restart of the whole cluster restores from them. Its links to the primaries stay as they are (a member
+   * that stays may still count this one as a replica for WAIT until the leave completes).
+   */
+  freeze(): void {
+    this.frozen = true;
   }
 
   /**
@@ -305,7 +318,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   /** Decides the links and their slots for the current topology, drops keys nobody asked this node to keep. */
   private reconcile(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.frozen) return;
     if (this.restore !== undefined) {
       // Restoring, or settling the cold start: keep everything loaded, copy nothing until the final ring.
       this.queueRestoreCheck();
