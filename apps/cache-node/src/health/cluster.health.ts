@@ -25,6 +25,7 @@ export class ClusterHealthIndicator {
     const details = { epoch: cluster.topology.epoch, members: cluster.topology.nodes.length };
     if (!cluster.ok) return indicator.down({ ...details, reason: 'cannot reach a majority of the cluster (CLUSTERDOWN)' });
     if (cluster.membership.syncing) return indicator.down({ ...details, reason: 'still copying the slots it is to own (syncing)' });
+    if (cluster.coldStartSettling) return indicator.down({ ...details, reason: 'the cluster is starting from its members\' append-only files (TRYAGAIN)' });
     return indicator.up(details);
   }
 }
