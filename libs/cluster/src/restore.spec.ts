@@ -1,7 +1,7 @@
 /** restoreDecision and coldStartOpen: what a restoring member does at a whole-cluster cold start, from gossip alone. */
 import { describe, expect, it } from '@jest/globals';
 import type { MemberInfo, MemberState } from './membership.js';
-import { COLD_START_TRYAGAIN, coldStartOpen, restoreDecision } from './restore.js';
+import { COLD_START_TRYAGAIN, coldStartOpen, otherRestoring, restoreDecision } from './restore.js';
 
 const SELF = 'node-0';
 const EPOCH = 7;
@@ -156,5 +156,16 @@ describe('coldStartOpen', () => {
 
   it('does not wait for its own restoring record', () => {
     expect(coldStartOpen(SELF, EPOCH, expected(), [self], true, false)).toBe(false);
+  });
+});
+
+describe('otherRestoring', () => {
+  it('finds a live member other than self still restoring, of any epoch or of the one asked', () => {
+    expect(otherRestoring(SELF, [self])).toBe(false); // self does not count
+    expect(otherRestoring(SELF, [self, restoring(1, EPOCH + 1)])).toBe(true);
+    expect(otherRestoring(SELF, [self, restoring(1, EPOCH + 1)], EPOCH)).toBe(false);
+    expect(otherRestoring(SELF, [self, restoring(1)], EPOCH)).toBe(true);
+    expect(otherRestoring(SELF, [self, served(1), member(2, { syncing: true })])).toBe(false); // served, or syncing without a file
+    expect(otherRestoring(SELF, [self, restoring(1, EPOCH, { state: 'failed' })])).toBe(false);
   });
 });

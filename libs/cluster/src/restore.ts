@@ -56,10 +56,21 @@ export function restoreDecision(selfId: string, epoch: number, expected: Readonl
  */
 export function coldStartOpen(selfId: string, epoch: number, expected: ReadonlySet<string>, members: readonly MemberInfo[], timedOut: boolean, expired: boolean): boolean {
   if (expired) return false;
-  for (const member of members) {
-    if (member.id !== selfId && present(member) && member.syncing === true && member.restoreEpoch === epoch) return true;
-  }
+  if (otherRestoring(selfId, members, epoch)) return true;
   return !timedOut && !allExpectedPresent(selfId, expected, members);
+}
+
+/**
+ * Whether a live member other than `selfId` is still restoring (syncing, with a restore epoch): of `epoch`, or
+ * of any epoch without it. A member with nothing to restore waits for such members to serve (a new cluster's
+ * members otherwise serve at once) and copies from them.
+ */
+export function otherRestoring(selfId: string, members: readonly MemberInfo[], epoch?: number): boolean {
+  for (const member of members) {
+    if (member.id === selfId || !present(member) || member.syncing !== true || member.restoreEpoch === undefined) continue;
+    if (epoch === undefined || member.restoreEpoch === epoch) return true;
+  }
+  return false;
 }
 
 function allExpectedPresent(selfId: string, expected: ReadonlySet<string>, members: readonly MemberInfo[]): boolean {

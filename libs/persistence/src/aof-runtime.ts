@@ -189,9 +189,10 @@ export class AofRuntime implements PersistenceHooks {
     this.detachRewrite = attachSink(this.engine, this.server, {
       propagate: (db, args) => {
         rewrite.propagate(db, args);
-        const name = args[0]!.toLowerCase();
-        if (name === 'flushall') for (let d = 0; d < this.engine.keyspace.databases; d++) rewrite.flushedDb(d);
-        else if (name === 'flushdb') rewrite.flushedDb(db);
+        const name = args[0]!;
+        // Lower-cased only at the two lengths that can match: no string made per write.
+        if (name.length === 8 && name.toLowerCase() === 'flushall') for (let d = 0; d < this.engine.keyspace.databases; d++) rewrite.flushedDb(d);
+        else if (name.length === 7 && name.toLowerCase() === 'flushdb') rewrite.flushedDb(db);
       },
     });
     this.server.beforeWrite = (db, key) => rewrite.touch(db, key);

@@ -56,8 +56,6 @@ export class ClusterRuntime {
   private readonly seeds: BusAddress[];
   replication: ReplicationRuntime | undefined;
   private leaving: Promise<void> | undefined;
-  /** leave() was called: the saved ring is no longer updated. */
-  private left = false;
   /** Epoch and members of the ring saved last (saveRing writes only when they change). */
   private savedKey: string | undefined;
 
@@ -147,10 +145,9 @@ export class ClusterRuntime {
    * partial while members enter one by one: the saved ring stays the one being restored) and once leaving.
    */
   private saveRing(server: ServerState, topology: Topology, always = false): void {
-    if (server.persistence?.enabled !== true || this.replication?.restoring === true) return;
     // Leaving (a graceful stop): the saved ring stays the last one with this member in it, so a whole cluster
     // stopped with SIGTERM restores too. Members that stay save the rings after it, with later epochs.
-    if (this.left) return;
+    if (server.persistence?.enabled !== true || this.replication?.followsRing === false) return;
     const key = `${topology.epoch} ${topology.nodes.map((node) => node.id).join(' ')}`;
     if (key === this.savedKey && !always) return;
     this.savedKey = key;
@@ -183,8 +180,7 @@ export class ClusterRuntime {
 
   /** The graceful leave itself (also CLUSTER LEAVE's, which leaves the process running); once. */
   leave(): Promise<void> {
-    this.left = true; // before the IIFE runs: its first steps already notify saveRing
-    this.replication?.freeze();
+    this.replication?.freeze(); // before the IIFE runs: its first steps already notify saveRing
     this.leaving ??= (async () => {
       // The members the table without this node gives its slots to copy them first, and catch up on every
       // write this node acknowledged; then the leave hands the slots over.

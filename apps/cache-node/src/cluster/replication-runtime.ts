@@ -28,7 +28,7 @@ import type { Engine } from '../../../../libs/engine/src/engine.js';
 import { snapshotSlot } from '../../../../libs/engine/src/snapshot.js';
 import type { ClusterState } from '../../../../libs/cluster/src/cluster-state.js';
 import type { Membership } from '../../../../libs/cluster/src/membership.js';
-import { coldStartOpen, restoreDecision } from '../../../../libs/cluster/src/restore.js';
+import { coldStartOpen, otherRestoring, restoreDecision } from '../../../../libs/cluster/src/restore.js';
 import { commandSlot } from '../../../../libs/cluster/src/routing.js';
 import { PrimaryLink } from '../../../../libs/replication/src/primary-link.js';
 import type { StreamCopy } from '../../../../libs/replication/src/applied-history.js';
@@ -123,9 +123,12 @@ export class ReplicationRuntime implements ReplicationHooks {
     this.restore = { epoch, expected, deadline: Date.now() + timeoutMs, timeoutMs, timer: undefined, checkQueued: false };
   }
 
-  /** Whether this node is still restoring from its files, or settling the cold start after serving from them. */
-  get restoring(): boolean {
-    return this.restore !== undefined;
+  /**
+   * Whether this node follows the ring: not while it restores from its files or settles the cold start after
+   * serving from them, nor once it is leaving (freeze). Its saved ring is not updated meanwhile.
+   */
+  get followsRing(): boolean {
+    return this.restore === undefined && !this.frozen;
   }
 
   /** Captures writes, serves PSYNC, and follows the topology from now on. */
@@ -497,7 +500,7 @@ export class ReplicationRuntime implements ReplicationHooks {
 
   private restoreCheck(): void {
     const restore = this.restore;
-    if (restore === undefined || this.stopped || this.restore !== restore) return;
+    if (restore === undefined || this.stopped) return;
     const members = this.membership.members();
     if (members.find((member) => member.id === this.selfId)?.restoreEpoch === undefined) {
       // A majority declared this node failed meanwhile (Membership.refute): its file is stale, it syncs.
@@ -541,7 +544,7 @@ export class ReplicationRuntime implements ReplicationHooks {
     if (!this.membership.syncing || this.stopped || this.serveCheck !== undefined) return;
     if (this.state.awaitingSeeds) return; // no cluster seen yet (seeds not answering)
     for (const link of this.links.values()) if (!link.caughtUp) return;
-    if (!this.state.hasServingMembers && this.othersRestoring()) {
+    if (!this.state.hasServingMembers && otherRestoring(this.selfId, this.membership.members())) {
       // A new cluster's members serve at once, having nothing to copy; but while members restore from their
       // files (a cold start), this one waits for them to serve and copies its slots from them.
       setTimeout(() => this.checkServe(), 200).unref();
@@ -558,14 +561,6 @@ export class ReplicationRuntime implements ReplicationHooks {
         if (!this.stopped) setTimeout(() => this.checkServe(), 200).unref();
       },
     );
-  }
-
-  /** Some other live member is restoring its slots from its files (syncing, with a restore epoch). */
-  private othersRestoring(): boolean {
-    for (const member of this.membership.members()) {
-      if (member.id !== this.selfId && (member.state === 'alive' || member.state === 'suspect') && member.syncing === true && member.restoreEpoch !== undefined) return true;
-    }
-    return false;
   }
 
   /** Sends one command to another member (its RESP port); set by the cluster module (peer connections). */
